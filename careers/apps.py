@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "careers"
+    verbose_name = _("Careers")

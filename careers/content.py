@@ -1,0 +1,595 @@
+"""
+Content files: one career path per YAML file, imported and exported whole.
+
+The format is documented in docs/content-format.md. Import is all-or-nothing:
+every file is read and validated before anything is written, and the writes
+happen in one transaction, so a bad file leaves the database as it was.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from .models import (
+    CareerPath,
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+)
+
+HEADER = (
+    "# Career Portal content file: one career path. Format: docs/content-format.md\n"
+)
+
+
+class ContentError(Exception):
+    """Raised with every problem found, one `file: path: message` line each."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ParsedCareer:
+    """A validated content file, as unsaved model instances."""
+
+    filename: str
+    career: CareerPath
+    category: str
+    scores: list = field(default_factory=list)  # (factor name, FactorScore)
+    steps: list = field(default_factory=list)
+    stages: list = field(default_factory=list)  # (source dict or None, Stage)
+    skills: list = field(default_factory=list)  # (skill name, CareerSkill)
+    education: list = field(default_factory=list)
+
+
+class Reader:
+    """Reads typed values out of parsed YAML, recording problems by field path."""
+
+    def __init__(self, filename):
+        self.filename = filename
+        self.problems = []
+        self.problem_paths = set()
+
+    def problem(self, path, message):
+        self.problems.append(f"{self.filename}: {path}: {message}")
+        self.problem_paths.add(path)
+
+    def mapping(self, data, key, path, *, allowed, required=True):
+        value = data.get(key) if isinstance(data, dict) else None
+        where = f"{path}.{key}" if path else key
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return {}
+        if not isinstance(value, dict):
+            self.problem(where, f"must be a mapping of keys to values, not {value!r}")
+            return {}
+        self.check_keys(value, where, allowed)
+        return value
+
+    def check_keys(self, data, path, allowed):
+        for key in data:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else str(key)
+                self.problem(
+                    where, f"unknown field; expected one of {', '.join(allowed)}"
+                )
+
+    def items(self, data, key, path, *, allowed, required=True):
+        """The list under `key`, yielding (path, mapping) for each entry."""
+        value = data.get(key)
+        where = f"{path}.{key}"
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list, not {value!r}")
+            return
+        for index, item in enumerate(value):
+            item_path = f"{where}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(
+                    item_path, f"must be a mapping of keys to values, not {item!r}"
+                )
+                continue
+            self.check_keys(item, item_path, allowed)
+            yield item_path, item
+
+    def text(self, data, key, path, *, required=True):
+        value = data.get(key)
+        where = f"{path}.{key}" if path else key
+        if value is None or value == "":
+            if required:
+                self.problem(where, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.problem(where, f"must be text, not {value!r}")
+            return ""
+        return value.strip()
+
+    def integer(self, data, key, path, *, required=True):
+        value = data.get(key)
+        where = f"{path}.{key}"
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(where, f"must be a whole number, not {value!r}")
+            return None
+        return value
+
+    def date(self, data, key, path):
+        value = data.get(key)
+        if value is None or isinstance(value, datetime.date):
+            return value
+        self.problem(
+            f"{path}.{key}", f"must be a date written as YYYY-MM-DD, not {value!r}"
+        )
+        return None
+
+    def full_clean(self, instance, path, exclude):
+        """Run the model's own validation, reporting errors under `path`.
+
+        Fields already reported as missing or mistyped are not checked again.
+        """
+        prefix = f"{path}." if path else ""
+        exclude = [
+            *exclude,
+            *(
+                f.name
+                for f in instance._meta.fields
+                if f"{prefix}{f.name}" in self.problem_paths
+            ),
+        ]
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                where = (
+                    path if name == "__all__" else f"{path}.{name}" if path else name
+                )
+                for message in messages:
+                    self.problem(where, message)
+
+
+CAREER_KEYS = [
+    "slug",
+    "title",
+    "article",
+    "category",
+    "status",
+    "summary",
+    "intro",
+    "why_choose",
+    "good_career",
+    "steps",
+    "progression",
+    "skills",
+    "education",
+    "outlook",
+]
+SOURCE_KEYS = ["name", "url", "retrieved_on"]
+
+
+def parse_file(path):
+    """Read and validate one content file; return a ParsedCareer or raise."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError([f"{path.name}: cannot be read: {error}"]) from error
+    return parse_text(text, path.name)
+
+
+def parse_text(text, filename):
+    reader = Reader(filename)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ContentError([f"{filename}: not valid YAML: {error}"]) from error
+    if not isinstance(data, dict):
+        raise ContentError([f"{filename}: must hold one career path as a mapping"])
+    reader.check_keys(data, "", CAREER_KEYS)
+
+    career = CareerPath(
+        slug=reader.text(data, "slug", ""),
+        title=reader.text(data, "title", ""),
+        article=reader.text(data, "article", "", required=False) or "a",
+        status=reader.text(data, "status", "", required=False) or "draft",
+        summary=reader.text(data, "summary", ""),
+        intro=reader.text(data, "intro", ""),
+        why_choose=reader.text(data, "why_choose", ""),
+        outlook=reader.text(data, "outlook", ""),
+    )
+    parsed = ParsedCareer(
+        filename=filename, career=career, category=reader.text(data, "category", "")
+    )
+
+    good = reader.mapping(
+        data, "good_career", "", allowed=["intro", "scores", "summary"]
+    )
+    career.good_career_intro = reader.text(good, "intro", "good_career", required=False)
+    career.good_career_summary = reader.text(good, "summary", "good_career")
+    seen = {}
+    for where, item in reader.items(
+        good, "scores", "good_career", allowed=["factor", "score", "reason"]
+    ):
+        factor = reader.text(item, "factor", where)
+        if factor in seen:
+            reader.problem(
+                f"{where}.factor", f"{factor!r} is already scored at {seen[factor]}"
+            )
+        seen[factor] = where
+        score = FactorScore(
+            score=reader.integer(item, "score", where),
+            reason=reader.text(item, "reason", where),
+        )
+        reader.full_clean(score, where, exclude=["career", "factor"])
+        parsed.scores.append((factor, score))
+
+    steps = reader.mapping(data, "steps", "", allowed=["intro", "items", "outro"])
+    career.steps_intro = reader.text(steps, "intro", "steps", required=False)
+    career.steps_outro = reader.text(steps, "outro", "steps", required=False)
+    for position, (where, item) in enumerate(
+        reader.items(steps, "items", "steps", allowed=["title", "text"]), start=1
+    ):
+        step = Step(
+            position=position,
+            title=reader.text(item, "title", where),
+            text=reader.text(item, "text", where),
+        )
+        reader.full_clean(step, where, exclude=["career"])
+        parsed.steps.append(step)
+
+    progression = reader.mapping(
+        data, "progression", "", allowed=["intro", "source", "stages", "outro"]
+    )
+    career.progression_intro = reader.text(
+        progression, "intro", "progression", required=False
+    )
+    career.progression_outro = reader.text(
+        progression, "outro", "progression", required=False
+    )
+    default_source = read_source(reader, progression, "progression")
+    stage_keys = [
+        "title",
+        "salary_min",
+        "salary_max",
+        "currency",
+        "source",
+        "description",
+    ]
+    for position, (where, item) in enumerate(
+        reader.items(progression, "stages", "progression", allowed=stage_keys), start=1
+    ):
+        stage = Stage(
+            position=position,
+            title=reader.text(item, "title", where),
+            description=reader.text(item, "description", where),
+            salary_min=reader.integer(item, "salary_min", where, required=False),
+            salary_max=reader.integer(item, "salary_max", where, required=False),
+            currency=reader.text(item, "currency", where, required=False) or "USD",
+        )
+        reader.full_clean(stage, where, exclude=["career", "source"])
+        source = (
+            read_source(reader, item, where) if "source" in item else default_source
+        )
+        parsed.stages.append((source, stage))
+
+    skills = reader.mapping(data, "skills", "", allowed=["intro", "items"])
+    career.skills_intro = reader.text(skills, "intro", "skills", required=False)
+    seen = {}
+    for position, (where, item) in enumerate(
+        reader.items(
+            skills, "items", "skills", allowed=["skill", "title", "description"]
+        ),
+        start=1,
+    ):
+        name = reader.text(item, "skill", where)
+        if name in seen:
+            reader.problem(
+                f"{where}.skill", f"{name!r} is already listed at {seen[name]}"
+            )
+        seen[name] = where
+        entry = CareerSkill(
+            position=position,
+            title=reader.text(item, "title", where, required=False),
+            description=reader.text(item, "description", where),
+        )
+        reader.full_clean(entry, where, exclude=["career", "skill"])
+        parsed.skills.append((name, entry))
+
+    education = reader.mapping(
+        data, "education", "", allowed=["intro", "items", "outro"]
+    )
+    career.education_intro = reader.text(
+        education, "intro", "education", required=False
+    )
+    career.education_outro = reader.text(
+        education, "outro", "education", required=False
+    )
+    for position, (where, item) in enumerate(
+        reader.items(
+            education, "items", "education", allowed=["kind", "title", "text"]
+        ),
+        start=1,
+    ):
+        requirement = EducationRequirement(
+            position=position,
+            kind=reader.text(item, "kind", where),
+            title=reader.text(item, "title", where),
+            text=reader.text(item, "text", where),
+        )
+        reader.full_clean(requirement, where, exclude=["career"])
+        parsed.education.append(requirement)
+
+    # A file updates the career with its slug in place, keeping its row and
+    # creation date; validation must know that to check uniqueness.
+    existing = CareerPath.objects.filter(slug=career.slug).first()
+    if existing:
+        career.pk, career.created = existing.pk, existing.created
+        career._state.adding = False
+    reader.full_clean(career, "", exclude=["category"])
+    if reader.problems:
+        raise ContentError(reader.problems)
+    return parsed
+
+
+def read_source(reader, data, path):
+    source = reader.mapping(data, "source", path, allowed=SOURCE_KEYS, required=False)
+    if not source:
+        return None
+    where = f"{path}.source"
+    values = {
+        "name": reader.text(source, "name", where),
+        "url": reader.text(source, "url", where, required=False),
+        "retrieved_on": reader.date(source, "retrieved_on", where),
+    }
+    reader.full_clean(SalarySource(**values), where, exclude=[])
+    return values
+
+
+def import_files(paths, *, dry_run=False):
+    """Validate every file, then write them all in one transaction.
+
+    Returns the ParsedCareer of each file. Raises ContentError listing every
+    problem in every file, in which case nothing has been written.
+    """
+    parsed, problems, slugs = [], [], {}
+    for path in paths:
+        try:
+            item = parse_file(path)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        slug = item.career.slug
+        if slug in slugs:
+            problems.append(
+                f"{item.filename}: slug: {slug!r} is also the slug in {slugs[slug]}"
+            )
+        slugs[slug] = item.filename
+        parsed.append(item)
+    if problems:
+        raise ContentError(problems)
+    if dry_run:
+        return parsed
+    try:
+        with transaction.atomic():
+            for item in parsed:
+                write(item)
+    except DatabaseError as error:
+        raise ContentError([f"the database refused the import: {error}"]) from error
+    return parsed
+
+
+def unique_slug(model, name):
+    base = slugify(name)[:90] or "item"
+    slug, suffix = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def get_or_create_named(model, name, **defaults):
+    try:
+        return model.objects.get(name=name)
+    except model.DoesNotExist:
+        return model.objects.create(
+            name=name, slug=unique_slug(model, name), **defaults
+        )
+
+
+def get_factor(name):
+    try:
+        return Factor.objects.get(name=name)
+    except Factor.DoesNotExist:
+        last = Factor.objects.aggregate(last=Max("position"))["last"] or 0
+        return get_or_create_named(Factor, name, position=last + 1)
+
+
+def write(parsed):
+    """Create or replace one career path and all its children."""
+    career = parsed.career
+    career.category = get_or_create_named(Category, parsed.category)
+    career.save()
+    for related in ("scores", "steps", "stages", "skills", "education"):
+        getattr(career, related).all().delete()
+
+    for name, score in parsed.scores:
+        score.career, score.factor = career, get_factor(name)
+    FactorScore.objects.bulk_create(score for _, score in parsed.scores)
+
+    for step in parsed.steps:
+        step.career = career
+    Step.objects.bulk_create(parsed.steps)
+
+    for source, stage in parsed.stages:
+        stage.career = career
+        stage.source = (
+            SalarySource.objects.get_or_create(**source)[0] if source else None
+        )
+    Stage.objects.bulk_create(stage for _, stage in parsed.stages)
+
+    for name, entry in parsed.skills:
+        entry.career, entry.skill = career, get_or_create_named(Skill, name)
+    CareerSkill.objects.bulk_create(entry for _, entry in parsed.skills)
+
+    for requirement in parsed.education:
+        requirement.career = career
+    EducationRequirement.objects.bulk_create(parsed.education)
+
+
+# Export
+
+
+class ContentDumper(yaml.SafeDumper):
+    """Writes multi-line text as literal blocks, so files read like documents."""
+
+
+def represent_text(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+ContentDumper.add_representer(str, represent_text)
+
+
+def compact(mapping):
+    """Drop empty optional values so files stay short and stable."""
+    return {key: value for key, value in mapping.items() if value not in ("", None, [])}
+
+
+def source_to_dict(source):
+    if source is None:
+        return None
+    return compact(
+        {"name": source.name, "url": source.url, "retrieved_on": source.retrieved_on}
+    )
+
+
+def career_to_dict(career):
+    """The content-file form of a career loaded with for_detail()."""
+    stages = list(career.stages.all())
+    sources = {stage.source_id for stage in stages}
+    shared_source = stages[0].source if len(sources) == 1 and stages else None
+
+    def stage_to_dict(stage):
+        entry = {"title": stage.title}
+        if stage.has_salary:
+            entry |= {
+                "salary_min": stage.salary_min,
+                "salary_max": stage.salary_max,
+                "currency": stage.currency,
+            }
+        if shared_source is None and stage.source is not None:
+            entry["source"] = source_to_dict(stage.source)
+        entry["description"] = stage.description
+        return entry
+
+    return compact(
+        {
+            "slug": career.slug,
+            "title": career.title,
+            "article": career.article,
+            "category": career.category.name,
+            "status": career.status,
+            "summary": career.summary,
+            "intro": career.intro,
+            "why_choose": career.why_choose,
+            "good_career": compact(
+                {
+                    "intro": career.good_career_intro,
+                    "scores": [
+                        {"factor": s.factor.name, "score": s.score, "reason": s.reason}
+                        for s in career.scores.all()
+                    ],
+                    "summary": career.good_career_summary,
+                }
+            ),
+            "steps": compact(
+                {
+                    "intro": career.steps_intro,
+                    "items": [
+                        {"title": s.title, "text": s.text} for s in career.steps.all()
+                    ],
+                    "outro": career.steps_outro,
+                }
+            ),
+            "progression": compact(
+                {
+                    "intro": career.progression_intro,
+                    "source": source_to_dict(shared_source),
+                    "stages": [stage_to_dict(stage) for stage in stages],
+                    "outro": career.progression_outro,
+                }
+            ),
+            "skills": compact(
+                {
+                    "intro": career.skills_intro,
+                    "items": [
+                        compact(
+                            {
+                                "skill": entry.skill.name,
+                                "title": entry.title,
+                                "description": entry.description,
+                            }
+                        )
+                        for entry in career.skills.all()
+                    ],
+                }
+            ),
+            "education": compact(
+                {
+                    "intro": career.education_intro,
+                    "items": [
+                        {"kind": item.kind, "title": item.title, "text": item.text}
+                        for item in career.education.all()
+                    ],
+                    "outro": career.education_outro,
+                }
+            ),
+            "outlook": career.outlook,
+        }
+    )
+
+
+def dump_career(career):
+    body = yaml.dump(
+        career_to_dict(career),
+        Dumper=ContentDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+    )
+    return HEADER + body
+
+
+def export_careers(directory, slugs=None):
+    """Write one `<slug>.yaml` per career into `directory`; return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    careers = CareerPath.objects.for_detail().order_by("slug")
+    if slugs:
+        careers = careers.filter(slug__in=slugs)
+    paths = []
+    for career in careers:
+        path = directory / f"{career.slug}.yaml"
+        path.write_text(dump_career(career), encoding="utf-8")
+        paths.append(path)
+    return paths

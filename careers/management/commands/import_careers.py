@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from careers.content import ContentError, import_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Import career paths from content files (YAML, one career per file). "
+        "All-or-nothing: if any file is invalid, nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Validate the files without writing anything.",
+        )
+
+    def handle(self, *args, files, dry_run, **options):
+        try:
+            parsed = import_files(files, dry_run=dry_run)
+        except ContentError as error:
+            raise CommandError(
+                f"Nothing was imported; {len(error.problems)} problem(s) found:\n"
+                + "\n".join(error.problems)
+            ) from error
+        verb = "Validated" if dry_run else "Imported"
+        for item in parsed:
+            self.stdout.write(f"{verb} {item.career.slug} from {item.filename}")
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {len(parsed)} career path(s).")
+            + (" Nothing was written (--dry-run)." if dry_run else "")
+        )

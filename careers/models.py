@@ -1,0 +1,505 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Avg, Max, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+SCORE_MIN = 1
+SCORE_MAX = 10
+
+
+def validate_score(value):
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        raise ValidationError(
+            _("%(value)s is not between %(min)s and %(max)s"),
+            code="score_range",
+            params={"value": value, "min": SCORE_MIN, "max": SCORE_MAX},
+        )
+
+
+validate_currency = RegexValidator(
+    r"^[A-Z]{3}\Z",
+    _("Enter a three-letter ISO 4217 currency code in capitals, such as USD."),
+    code="currency",
+)
+
+
+class CareerStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class EducationKind(models.TextChoices):
+    DEGREE = "degree", _("Degree")
+    CERTIFICATION = "certification", _("Certification")
+    COURSE = "course", _("Course")
+    OTHER = "other", _("Other")
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Factor(models.Model):
+    """A criterion every career is scored on, so careers compare factor by factor."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(
+        _("position"),
+        unique=True,
+        help_text=_("Factors are listed in this order on every career page."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What this factor measures, for visitors and editors."),
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("factor")
+        verbose_name_plural = _("factors")
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    """A skill in the shared taxonomy; careers link to it through CareerSkill."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+
+class SalarySource(models.Model):
+    """Where a career's salary figures come from, cited beside them."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. Talent.com"))
+    url = models.URLField(_("URL"), blank=True)
+    retrieved_on = models.DateField(
+        _("date retrieved"),
+        null=True,
+        blank=True,
+        help_text=_("When the figures were read from the source."),
+    )
+
+    class Meta:
+        ordering = ["name", "-retrieved_on"]
+        verbose_name = _("salary source")
+        verbose_name_plural = _("salary sources")
+
+    def __str__(self):
+        if self.retrieved_on:
+            return f"{self.name} ({self.retrieved_on:%Y-%m-%d})"
+        return self.name
+
+
+class CareerPathQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=CareerPath.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for staff, who review drafts; published careers for others."""
+        return self if user.is_staff else self.published()
+
+    def with_overall_score(self):
+        """Annotate `overall_score`: the mean of the career's factor scores."""
+        return self.annotate(overall_score=Avg("scores__score"))
+
+    def with_top_salary(self):
+        """Annotate `top_salary`: the highest salary figure of any stage."""
+        return self.annotate(top_salary=Max("stages__salary_max"))
+
+    def for_listing(self):
+        return self.select_related("category").with_overall_score()
+
+    def for_detail(self):
+        """Everything the career page shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=FactorScore.objects.select_related("factor").order_by(
+                    "factor__position"
+                ),
+            ),
+            Prefetch("steps", queryset=Step.objects.order_by("position")),
+            Prefetch(
+                "stages",
+                queryset=Stage.objects.select_related("source").order_by("position"),
+            ),
+            Prefetch(
+                "skills",
+                queryset=CareerSkill.objects.select_related("skill").order_by(
+                    "position"
+                ),
+            ),
+            Prefetch(
+                "education",
+                queryset=EducationRequirement.objects.order_by("position"),
+            ),
+        )
+
+
+class CareerPath(models.Model):
+    Status = CareerStatus
+
+    class Article(models.TextChoices):
+        A = "a", "a"
+        AN = "an", "an"
+
+    title = models.CharField(
+        _("title"), max_length=150, help_text=_("The role, e.g. “MLOps Engineer”.")
+    )
+    article = models.CharField(
+        _("article"),
+        max_length=2,
+        choices=Article,
+        default=Article.A,
+        help_text=_(
+            "The article used before the title in headings: “Steps to become "
+            "an MLOps Engineer”."
+        ),
+    )
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="careers",
+        verbose_name=_("category"),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences for listings and search results."),
+    )
+    intro = models.TextField(
+        _("introduction"),
+        help_text=_("What the role is. Separate paragraphs with a blank line."),
+    )
+    why_choose = models.TextField(_("why choose this career"))
+    good_career_intro = models.TextField(
+        _("“is it a good career?” introduction"),
+        blank=True,
+        help_text=_("Shown above the factor scores."),
+    )
+    good_career_summary = models.TextField(
+        _("“is it a good career?” summary"),
+        help_text=_("The “In summary…” paragraph below the factor scores."),
+    )
+    steps_intro = models.TextField(_("steps introduction"), blank=True)
+    steps_outro = models.TextField(_("steps closing note"), blank=True)
+    progression_intro = models.TextField(_("progression introduction"), blank=True)
+    progression_outro = models.TextField(_("progression closing note"), blank=True)
+    skills_intro = models.TextField(_("skills introduction"), blank=True)
+    education_intro = models.TextField(_("education introduction"), blank=True)
+    education_outro = models.TextField(_("education closing note"), blank=True)
+    outlook = models.TextField(_("future outlook"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CareerStatus,
+        default=CareerStatus.DRAFT,
+        help_text=_("Drafts are visible to staff only."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CareerPathQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("career path")
+        verbose_name_plural = _("career paths")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CareerStatus.values),
+                name="careerpath_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("careers:detail", kwargs={"slug": self.slug})
+
+    @property
+    def title_with_article(self):
+        return f"{self.article} {self.title}"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    # The methods below read the prefetched children of for_detail().
+
+    def salary_span(self):
+        """The lowest and highest figure across the stages, with their currency.
+
+        None when no stage has salary data, or when stages use different
+        currencies and a single span would mislead.
+        """
+        stages = [stage for stage in self.stages.all() if stage.has_salary]
+        if not stages or len({stage.currency for stage in stages}) > 1:
+            return None
+        return {
+            "min": min(stage.salary_min for stage in stages),
+            "max": max(stage.salary_max for stage in stages),
+            "currency": stages[0].currency,
+        }
+
+    def salary_sources(self):
+        """The distinct sources cited by the stages, in stage order."""
+        sources = {stage.source_id: stage.source for stage in self.stages.all()}
+        return [source for source in sources.values() if source is not None]
+
+
+class Positioned(models.Model):
+    """An ordered child of a career path; positions are unique per career."""
+
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        abstract = True
+        ordering = ["career", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["career", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+                violation_error_message=_("Each position may be used only once."),
+            ),
+        ]
+
+
+class FactorScore(models.Model):
+    career = models.ForeignKey(
+        CareerPath, on_delete=models.CASCADE, related_name="scores"
+    )
+    factor = models.ForeignKey(
+        Factor,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("factor"),
+    )
+    score = models.SmallIntegerField(
+        _("score"),
+        validators=[validate_score],
+        help_text=_("From 1 (poor) to 10 (excellent)."),
+    )
+    reason = models.TextField(_("reason"), help_text=_("Why this score."))
+
+    class Meta:
+        ordering = ["career", "factor__position"]
+        verbose_name = _("factor score")
+        verbose_name_plural = _("factor scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["career", "factor"],
+                name="careers_factorscore_unique_factor",
+                violation_error_message=_("This factor is already scored."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
+                name="careers_factorscore_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.factor}: {self.score}/{SCORE_MAX}"
+
+
+class Step(Positioned):
+    career = models.ForeignKey(
+        CareerPath, on_delete=models.CASCADE, related_name="steps"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+
+    class Meta(Positioned.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps to become")
+
+    def __str__(self):
+        return self.title
+
+
+class Stage(Positioned):
+    """A rung of the career ladder, with an optional salary range.
+
+    A single salary figure is stored as an equal minimum and maximum; a stage
+    without salary data has neither.
+    """
+
+    career = models.ForeignKey(
+        CareerPath, on_delete=models.CASCADE, related_name="stages"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    salary_min = models.PositiveIntegerField(
+        _("salary minimum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Yearly, in whole units. Leave both empty if no data is available."
+        ),
+    )
+    salary_max = models.PositiveIntegerField(
+        _("salary maximum"),
+        null=True,
+        blank=True,
+        help_text=_("Equal to the minimum for a single figure."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code."),
+    )
+    source = models.ForeignKey(
+        SalarySource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stages",
+        verbose_name=_("salary source"),
+    )
+
+    class Meta(Positioned.Meta):
+        verbose_name = _("career stage")
+        verbose_name_plural = _("career progression")
+        constraints = [
+            *Positioned.Meta.constraints,
+            models.CheckConstraint(
+                condition=(
+                    Q(salary_min__isnull=True, salary_max__isnull=True)
+                    | Q(
+                        salary_min__isnull=False,
+                        salary_max__isnull=False,
+                        salary_min__lte=models.F("salary_max"),
+                    )
+                ),
+                name="careers_stage_salary_range",
+                violation_error_message=_(
+                    "Give both salary figures, with the minimum not above the maximum, "
+                    "or neither."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if (self.salary_min is None) != (self.salary_max is None):
+            missing = "salary_max" if self.salary_max is None else "salary_min"
+            raise ValidationError(
+                {
+                    missing: _(
+                        "Give both figures (equal for a single figure), or neither."
+                    )
+                }
+            )
+        if self.salary_min is not None and self.salary_min > self.salary_max:
+            raise ValidationError(
+                {
+                    "salary_min": _(
+                        "The minimum (%(min)s) is above the maximum (%(max)s)."
+                    )
+                    % {"min": self.salary_min, "max": self.salary_max}
+                }
+            )
+
+    @property
+    def has_salary(self):
+        return self.salary_min is not None
+
+    @property
+    def is_single_figure(self):
+        return self.has_salary and self.salary_min == self.salary_max
+
+
+class CareerSkill(Positioned):
+    career = models.ForeignKey(
+        CareerPath, on_delete=models.CASCADE, related_name="skills"
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="careers", verbose_name=_("skill")
+    )
+    title = models.CharField(
+        _("heading"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "How this career words the skill, e.g. “Expertise in Machine Learning "
+            "Theory”. Empty: the skill's name."
+        ),
+    )
+    description = models.TextField(_("description"))
+
+    class Meta(Positioned.Meta):
+        verbose_name = _("essential skill")
+        verbose_name_plural = _("essential skills")
+        constraints = [
+            *Positioned.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["career", "skill"],
+                name="careers_careerskill_unique_skill",
+                violation_error_message=_("This skill is already listed."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def heading(self):
+        return self.title or self.skill.name
+
+
+class EducationRequirement(Positioned):
+    Kind = EducationKind
+
+    career = models.ForeignKey(
+        CareerPath, on_delete=models.CASCADE, related_name="education"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EducationKind, default=EducationKind.DEGREE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+
+    class Meta(Positioned.Meta):
+        verbose_name = _("education requirement")
+        verbose_name_plural = _("education")
+        constraints = [
+            *Positioned.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=EducationKind.values),
+                name="careers_educationrequirement_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+# Symbols for the currencies a visitor reads at a glance; others show their code.
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+@register.filter
+def money(amount, currency="USD"):
+    """Format a whole amount: money(131158, "USD") -> "$131,158"."""
+    if amount is None:
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{symbol}{amount:,}"
+    return f"{currency} {amount:,}"
+
+
+@register.filter
+def percent_of_ten(score):
+    """Width of a score bar: 7 -> 70."""
+    return int(score) * 10

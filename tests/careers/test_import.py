@@ -1,0 +1,314 @@
+"""import_careers: validated, idempotent, all-or-nothing."""
+
+from io import StringIO
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from careers.models import (
+    CareerPath,
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+)
+from tests.conftest import MLOPS_FILE
+
+pytestmark = pytest.mark.django_db
+
+ALL_MODELS = [
+    CareerPath,
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+]
+
+
+def snapshot():
+    """Every row of every careers table, to prove nothing changed."""
+    return {model.__name__: list(model.objects.values()) for model in ALL_MODELS}
+
+
+def mlops_data():
+    return yaml.safe_load(MLOPS_FILE.read_text())
+
+
+def write(tmp_path, data, name="career.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def run_import(*paths, **options):
+    out = StringIO()
+    call_command("import_careers", *map(str, paths), stdout=out, **options)
+    return out.getvalue()
+
+
+def import_error(*paths, **options):
+    with pytest.raises(CommandError) as error:
+        run_import(*paths, **options)
+    return str(error.value)
+
+
+def test_shipped_file_imports_every_fact(mlops):
+    """The MLOps file lands whole: 8 scores, 8 steps, 5 stages, 4 skills, 4 degrees."""
+    assert mlops.title == "MLOps Engineer"
+    assert mlops.category.name == "Data & AI"
+    assert mlops.status == CareerPath.Status.PUBLISHED
+    assert list(
+        mlops.scores.order_by("factor__position").values_list("factor__name", "score")
+    ) == [
+        ("Opportunities for Advancement", 9),
+        ("Skill Development", 9),
+        ("Industry Growth", 8),
+        ("Stability", 8),
+        ("Networking Opportunities", 8),
+        ("Flexibility", 8),
+        ("Salary and Benefits Progression", 8),
+        ("Work-Life Balance", 7),
+    ]
+    assert list(
+        mlops.stages.order_by("position").values_list(
+            "title", "salary_min", "salary_max", "currency", "source__name"
+        )
+    ) == [
+        ("Junior MLOps Engineer", None, None, "USD", "Talent.com"),
+        ("MLOps Engineer", 131158, 200000, "USD", "Talent.com"),
+        ("Senior MLOps Engineer", 165000, 207125, "USD", "Talent.com"),
+        ("MLOps Team Lead", 137700, 137700, "USD", "Talent.com"),
+        ("Director of MLOps", 198125, 237500, "USD", "Talent.com"),
+    ]
+    assert list(
+        mlops.steps.order_by("position").values_list("position", flat=True)
+    ) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
+    assert mlops.steps.get(position=3).title == "Pursue Advanced Certifications"
+    assert list(
+        mlops.skills.order_by("position").values_list("skill__name", flat=True)
+    ) == [
+        "Machine Learning Theory",
+        "Programming Languages",
+        "DevOps Principles and Tools",
+        "Data Structures and Algorithms",
+    ]
+    assert list(
+        mlops.education.order_by("position").values_list("kind", flat=True)
+    ) == ["degree", "degree", "degree", "certification"]
+    assert mlops.good_career_summary.startswith("In summary, the journey")
+    assert mlops.outlook.endswith("a fulfilling and influential career.")
+
+
+def test_importing_twice_leaves_one_copy(mlops):
+    """A re-import updates in place by slug, keeping the row and creation date."""
+    before = snapshot()
+    run_import(MLOPS_FILE)
+    after = snapshot()
+    assert CareerPath.objects.get().pk == mlops.pk
+    assert CareerPath.objects.get().created == mlops.created
+    for name in ("Category", "Factor", "Skill", "SalarySource"):
+        assert after[name] == before[name]
+    for model in (FactorScore, Step, Stage, CareerSkill, EducationRequirement):
+        assert len(after[model.__name__]) == len(before[model.__name__])
+
+
+def test_reimport_applies_changes(mlops, tmp_path):
+    """Changed, added and removed entries in a file are reflected after import."""
+    data = mlops_data()
+    data["title"] = "MLOps Engineer (revised)"
+    data["steps"]["items"] = data["steps"]["items"][:2]
+    data["skills"]["items"].append(
+        {"skill": "Kubernetes", "description": "Orchestration."}
+    )
+    run_import(write(tmp_path, data))
+    mlops.refresh_from_db()
+    assert mlops.title == "MLOps Engineer (revised)"
+    assert mlops.steps.count() == 2
+    entry = mlops.skills.get(position=5)
+    assert (entry.skill.name, entry.heading) == ("Kubernetes", "Kubernetes")
+    assert Skill.objects.get(name="Kubernetes").slug == "kubernetes"
+
+
+def test_missing_categories_factors_and_skills_are_created(db):
+    """Shared definitions named by a file are created, factors in file order."""
+    run_import(MLOPS_FILE)
+    assert Category.objects.get().slug == "data-ai"
+    assert list(Factor.objects.values_list("position", "slug"))[:2] == [
+        (1, "opportunities-for-advancement"),
+        (2, "skill-development"),
+    ]
+    assert Skill.objects.count() == 4
+
+
+def test_score_of_eleven_is_refused_with_its_path(mlops, tmp_path):
+    """The message names the file, the field path and the problem."""
+    data = mlops_data()
+    data["good_career"]["scores"][2]["score"] = 11
+    before = snapshot()
+    message = import_error(write(tmp_path, data, "mlops.yaml"))
+    assert (
+        "mlops.yaml: good_career.scores[2].score: 11 is not between 1 and 10" in message
+    )
+    assert snapshot() == before
+
+
+def test_minimum_above_maximum_is_refused_with_its_path(db, tmp_path):
+    """An upside-down salary range names its stage and writes nothing."""
+    data = mlops_data()
+    data["progression"]["stages"][1]["salary_min"] = 250000
+    message = import_error(write(tmp_path, data, "mlops.yaml"))
+    assert (
+        "mlops.yaml: progression.stages[1].salary_min: "
+        "The minimum (250000) is above the maximum (200000)." in message
+    )
+    assert snapshot() == {model.__name__: [] for model in ALL_MODELS}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.pop("title"), "title: is required"),
+        (lambda d: d.update(colour="blue"), "colour: unknown field"),
+        (
+            lambda d: d["good_career"]["scores"][0].update(score="nine"),
+            "good_career.scores[0].score: must be a whole number, not 'nine'",
+        ),
+        (
+            lambda d: d["good_career"]["scores"][4].update(factor="Stability"),
+            "good_career.scores[4].factor: 'Stability' is already scored at "
+            "good_career.scores[3]",
+        ),
+        (
+            lambda d: d["progression"]["stages"][2].pop("salary_max"),
+            "progression.stages[2].salary_max: Give both figures",
+        ),
+        (
+            lambda d: d["progression"]["stages"][2].update(salary_min=-5),
+            "progression.stages[2].salary_min: Ensure this value is greater than or "
+            "equal to 0.",
+        ),
+        (
+            lambda d: d["progression"]["stages"][1].update(currency="dollars"),
+            "progression.stages[1].currency:",
+        ),
+        (
+            lambda d: d["education"]["items"][0].update(kind="apprenticeship"),
+            "education.items[0].kind: Value 'apprenticeship' is not a valid choice.",
+        ),
+        (lambda d: d.update(status="secret"), "status: Value 'secret' is not a valid"),
+        (lambda d: d.update(slug="not a slug"), "slug: Enter a valid “slug”"),
+        (lambda d: d.update(steps=["a"]), "steps: must be a mapping"),
+        (
+            lambda d: d["progression"]["source"].update(retrieved_on="last May"),
+            "progression.source.retrieved_on: must be a date written as YYYY-MM-DD",
+        ),
+    ],
+    ids=[
+        "missing-title",
+        "unknown-field",
+        "score-not-a-number",
+        "factor-twice",
+        "half-range",
+        "negative-salary",
+        "bad-currency",
+        "bad-kind",
+        "bad-status",
+        "bad-slug",
+        "wrong-type",
+        "bad-date",
+    ],
+)
+def test_invalid_files_are_refused_with_a_clear_message(db, tmp_path, change, expected):
+    """Each kind of mistake is reported with its path, and nothing is written."""
+    data = mlops_data()
+    change(data)
+    message = import_error(write(tmp_path, data, "mlops.yaml"))
+    assert f"mlops.yaml: {expected}" in message
+    assert CareerPath.objects.count() == 0
+
+
+def test_every_problem_is_reported_at_once(db, tmp_path):
+    """All problems of all files are listed, so one run fixes them all."""
+    data = mlops_data()
+    data["good_career"]["scores"][0]["score"] = 0
+    data["good_career"]["scores"][7]["score"] = 12
+    message = import_error(write(tmp_path, data, "a.yaml"), tmp_path / "missing.yaml")
+    assert "Nothing was imported; 3 problem(s) found:" in message
+    assert "a.yaml: good_career.scores[0].score: 0 is not between 1 and 10" in message
+    assert "a.yaml: good_career.scores[7].score: 12 is not between 1 and 10" in message
+    assert "missing.yaml: cannot be read" in message
+
+
+def test_one_bad_file_stops_every_file(mlops, tmp_path):
+    """All-or-nothing: a valid file is not written when another file is invalid."""
+    good = mlops_data()
+    good["slug"], good["title"] = "data-engineer", "Data Engineer"
+    bad = mlops_data()
+    bad["summary"] = "Changed, but never saved."
+    bad["good_career"]["scores"][0]["score"] = 11
+    before = snapshot()
+    import_error(write(tmp_path, good, "good.yaml"), write(tmp_path, bad, "bad.yaml"))
+    assert snapshot() == before
+
+
+def test_two_files_with_one_slug_are_refused(db, tmp_path):
+    """Two files cannot both define the same career."""
+    data = mlops_data()
+    message = import_error(
+        write(tmp_path, data, "one.yaml"), write(tmp_path, data, "two.yaml")
+    )
+    assert "two.yaml: slug: 'mlops-engineer' is also the slug in one.yaml" in message
+    assert CareerPath.objects.count() == 0
+
+
+def test_broken_yaml_is_reported(db, tmp_path):
+    """A file that is not YAML, or not one mapping, is named in the error."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [unclosed\n")
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- one\n- two\n")
+    message = import_error(broken, listed)
+    assert "broken.yaml: not valid YAML" in message
+    assert "list.yaml: must hold one career path as a mapping" in message
+
+
+def test_dry_run_validates_without_writing(db, tmp_path):
+    """--dry-run reports success or problems but writes nothing."""
+    output = run_import(MLOPS_FILE, dry_run=True)
+    assert "Validated 1 career path(s). Nothing was written (--dry-run)." in output
+    assert CareerPath.objects.count() == 0
+    data = mlops_data()
+    data["good_career"]["scores"][2]["score"] = 11
+    message = import_error(write(tmp_path, data, "mlops.yaml"), dry_run=True)
+    assert "good_career.scores[2].score: 11 is not between 1 and 10" in message
+
+
+def test_skill_slug_collisions_get_a_suffix(db, tmp_path):
+    """Two skill names with the same slug both import."""
+    data = mlops_data()
+    data["skills"]["items"] = [
+        {"skill": "C++", "description": "Systems."},
+        {"skill": "C", "description": "Also systems."},
+    ]
+    run_import(write(tmp_path, data))
+    assert sorted(Skill.objects.values_list("slug", flat=True)) == ["c", "c-2"]

@@ -1,0 +1,208 @@
+"""The database itself refuses data that breaks the model's invariants."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from careers.models import CareerPath, Factor, FactorScore, Stage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(create):
+    """True when the database raises IntegrityError for `create()`."""
+    try:
+        with transaction.atomic():
+            create()
+    except IntegrityError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("value", [0, 11, -3])
+def test_score_outside_1_to_10_is_refused(value):
+    """Scores must lie between 1 and 10."""
+    career = factories.career()
+    assert refused(lambda: factories.score(career, score=value))
+
+
+@pytest.mark.parametrize("value", [1, 10])
+def test_score_bounds_are_accepted(value):
+    """1 and 10 are valid scores."""
+    assert factories.score(factories.career(), score=value).pk
+
+
+def test_one_score_per_factor_per_career():
+    """A career cannot score the same factor twice."""
+    career, factor = factories.career(), factories.factor()
+    factories.score(career, factor=factor)
+    assert refused(lambda: factories.score(career, factor=factor))
+    # Another career may score it.
+    assert factories.score(factories.career(), factor=factor).pk
+
+
+def test_negative_salary_is_refused():
+    """Salaries are never below zero."""
+    career = factories.career()
+    assert refused(lambda: factories.stage(career, 1, salary_min=-1, salary_max=10))
+    assert refused(lambda: factories.stage(career, 2, salary_min=-5, salary_max=-1))
+
+
+def test_minimum_above_maximum_is_refused():
+    """A salary range cannot be upside down."""
+    career = factories.career()
+    assert refused(lambda: factories.stage(career, 1, salary_min=200, salary_max=100))
+
+
+def test_half_a_salary_range_is_refused():
+    """A stage gives both figures or neither."""
+    career = factories.career()
+    assert refused(lambda: factories.stage(career, 1, salary_min=100))
+    assert refused(lambda: factories.stage(career, 2, salary_max=100))
+
+
+def test_range_single_figure_and_no_data_are_accepted():
+    """The three honest cases of salary data are all storable."""
+    career = factories.career()
+    rng = factories.stage(career, 1, salary_min=131158, salary_max=200000)
+    single = factories.stage(career, 2, salary_min=137700, salary_max=137700)
+    missing = factories.stage(career, 3)
+    assert (rng.has_salary, rng.is_single_figure) == (True, False)
+    assert (single.has_salary, single.is_single_figure) == (True, True)
+    assert (missing.has_salary, missing.is_single_figure) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        factories.step,
+        factories.stage,
+        factories.career_skill,
+        factories.education,
+    ],
+    ids=["step", "stage", "skill", "education"],
+)
+def test_positions_are_unique_per_career(make):
+    """Two children of one career cannot share a position; other careers can."""
+    career = factories.career()
+    make(career, 1)
+    assert refused(lambda: make(career, 1))
+    assert make(factories.career(), 1).pk
+
+
+def test_one_entry_per_skill_per_career():
+    """A career lists a skill once."""
+    career, skill = factories.career(), factories.skill()
+    factories.career_skill(career, 1, skill=skill)
+    assert refused(lambda: factories.career_skill(career, 2, skill=skill))
+
+
+def test_slugs_are_unique():
+    """Career, category, factor and skill slugs are unique."""
+    factories.career(slug="same")
+    assert refused(lambda: factories.career(slug="same"))
+    factories.category(slug="same")
+    assert refused(lambda: factories.category(slug="same"))
+    factories.factor(slug="same")
+    assert refused(lambda: factories.factor(slug="same"))
+    factories.skill(slug="same")
+    assert refused(lambda: factories.skill(slug="same"))
+
+
+def test_unknown_status_and_education_kind_are_refused():
+    """Enumerations are enforced by the database too."""
+    assert refused(lambda: factories.career(status="secret"))
+    career = factories.career()
+    assert refused(lambda: factories.education(career, 1, kind="apprenticeship"))
+
+
+def test_bulk_update_cannot_bypass_constraints():
+    """A queryset update from a shell is refused as well."""
+    career = factories.career()
+    factories.score(career, score=5)
+    factories.stage(career, 1, salary_min=10, salary_max=20)
+    assert refused(lambda: FactorScore.objects.update(score=11))
+    assert refused(lambda: Stage.objects.update(salary_min=30))
+    assert FactorScore.objects.get().score == 5
+
+
+def test_validation_errors_name_the_field():
+    """Model validation attaches each problem to the field that is wrong."""
+    career = factories.career()
+    bad_score = FactorScore(
+        career=career, factor=factories.factor(), score=11, reason="x"
+    )
+    with pytest.raises(ValidationError) as error:
+        bad_score.full_clean()
+    assert error.value.message_dict == {"score": ["11 is not between 1 and 10"]}
+
+    bad_stage = Stage(
+        career=career,
+        position=1,
+        title="t",
+        description="d",
+        salary_min=300,
+        salary_max=200,
+    )
+    with pytest.raises(ValidationError) as error:
+        bad_stage.full_clean()
+    assert error.value.message_dict == {
+        "salary_min": ["The minimum (300) is above the maximum (200)."]
+    }
+
+    with pytest.raises(ValidationError) as error:
+        Stage(
+            career=career,
+            position=2,
+            title="t",
+            description="d",
+            salary_min=1,
+            salary_max=2,
+            currency="usd",
+        ).full_clean()
+    assert list(error.value.message_dict) == ["currency"]
+
+
+def test_overall_score_is_the_mean_of_factor_scores():
+    """with_overall_score() annotates the mean; careers without scores get None."""
+    career = factories.career()
+    for value in (9, 8, 7):
+        factories.score(career, score=value)
+    unscored = factories.career()
+    scores = dict(
+        CareerPath.objects.with_overall_score().values_list("pk", "overall_score")
+    )
+    assert float(scores[career.pk]) == pytest.approx(8.0)
+    assert scores[unscored.pk] is None
+
+
+def test_salary_span_and_sources_read_the_stages():
+    """The span runs from the lowest minimum to the highest maximum."""
+    career = factories.career()
+    talent = factories.source()
+    factories.stage(career, 1)
+    factories.stage(career, 2, salary_min=131158, salary_max=200000, source=talent)
+    factories.stage(career, 3, salary_min=198125, salary_max=237500, source=talent)
+    career = CareerPath.objects.for_detail().get(pk=career.pk)
+    assert career.salary_span() == {"min": 131158, "max": 237500, "currency": "USD"}
+    assert career.salary_sources() == [talent]
+
+
+def test_salary_span_refuses_to_mix_currencies():
+    """Stages in different currencies have no single span."""
+    career = factories.career()
+    factories.stage(career, 1, salary_min=1, salary_max=2, currency="USD")
+    factories.stage(career, 2, salary_min=1, salary_max=2, currency="EUR")
+    career = CareerPath.objects.for_detail().get(pk=career.pk)
+    assert career.salary_span() is None
+
+
+def test_factors_are_ordered_by_position():
+    """Factors list in their shared order."""
+    later = factories.factor(position=50)
+    earlier = factories.factor(position=40)
+    assert list(Factor.objects.filter(pk__in=[later.pk, earlier.pk])) == [
+        earlier,
+        later,
+    ]
