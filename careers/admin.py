@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -17,49 +17,61 @@ from .models import (
 )
 
 
-class PositionedFormSet(BaseInlineFormSet):
-    """Saves reordered children without tripping the unique-position constraint.
+class CareerChildFormSet(BaseInlineFormSet):
+    """Saves rows that trade unique values (positions, factors, skills).
 
-    Swapping two positions saves one row at a time, so the first save would
-    collide with the row that still holds its new position. Rows whose position
-    changes (or that are deleted) are first parked above every position in use.
+    Django saves one row at a time, so swapping the positions of two steps, or
+    the factors of two scores, collides with the row that still holds the
+    value. The formset has already checked that the rows are unique as a
+    whole, so the changed and deleted rows are removed first; saving then
+    inserts each changed row again under its own primary key.
     """
 
-    def save_existing_objects(self, commit=True):
-        moving = [
-            form.instance.pk
-            for form in self.initial_forms
-            if form.instance.pk
-            and ("position" in form.changed_data or self._should_delete_form(form))
+    def clean(self):
+        if "position" in self.form.base_fields:
+            self.fill_positions()
+        super().clean()
+
+    def fill_positions(self):
+        """A new row without a position goes after the others, in form order."""
+        forms = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not self._should_delete_form(form)
         ]
-        if commit and moving:
-            model = self.model
-            siblings = model.objects.filter(career=self.instance)
-            in_use = siblings.aggregate(top=Max("position"))["top"] or 0
-            wanted = max(
-                (
-                    f.cleaned_data.get("position") or 0
-                    for f in self.forms
-                    if f.is_valid()
-                ),
-                default=0,
-            )
-            offset = max(in_use, wanted) + 1
-            for pk in moving:
-                # One row at a time, each to a distinct free position.
-                siblings.filter(pk=pk).update(position=offset)
-                offset += 1
+        following = max((f.cleaned_data.get("position") or 0 for f in forms), default=0)
+        for form in forms:
+            if form.has_changed() and form.cleaned_data.get("position") is None:
+                following += 1
+                form.cleaned_data["position"] = form.instance.position = following
+
+    def save_existing_objects(self, commit=True):
+        if commit:
+            stale = [
+                form.instance.pk
+                for form in self.initial_forms
+                if self._should_delete_form(form) or form.has_changed()
+            ]
+            self.model._default_manager.filter(pk__in=stale).delete()
         return super().save_existing_objects(commit)
 
 
 class PositionedInline(admin.TabularInline):
-    formset = PositionedFormSet
+    formset = CareerChildFormSet
     extra = 0
     ordering = ["position"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            field.required = False
+            field.help_text = _("Leave empty to add at the end.")
+        return field
 
 
 class FactorScoreInline(admin.TabularInline):
     model = FactorScore
+    formset = CareerChildFormSet
     extra = 0
     ordering = ["factor__position"]
     autocomplete_fields = ["factor"]
@@ -151,7 +163,8 @@ class CareerPathAdmin(admin.ModelAdmin):
     def overall_score(self, obj):
         if obj.overall_score is None:
             return None
-        return f"{obj.overall_score:.1f}"
+        # The same rounding as the site's templates.
+        return floatformat(obj.overall_score, 1)
 
 
 @admin.register(Category)
