@@ -109,7 +109,7 @@ class EducationInline(PositionedInline):
 @admin.register(CareerPath)
 class CareerPathAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "category", "overall_score", "updated"]
-    list_filter = ["status", "category"]
+    list_filter = ["status", "category", "is_sample"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -146,7 +146,10 @@ class CareerPathAdmin(admin.ModelAdmin):
             },
         ),
         (_("Outlook"), {"fields": ["outlook"]}),
-        (_("History"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
+        (
+            _("History"),
+            {"fields": ["is_sample", "created", "updated"], "classes": ["collapse"]},
+        ),
     ]
     inlines = [
         FactorScoreInline,

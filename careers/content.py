@@ -122,6 +122,14 @@ class Reader:
             return ""
         return value.strip()
 
+    def boolean(self, data, key, path):
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            where = f"{path}.{key}" if path else key
+            self.problem(where, f"must be true or false, not {value!r}")
+            return False
+        return value
+
     def integer(self, data, key, path, *, required=True):
         value = data.get(key)
         where = f"{path}.{key}"
@@ -174,6 +182,7 @@ CAREER_KEYS = [
     "article",
     "category",
     "status",
+    "sample",
     "summary",
     "intro",
     "why_choose",
@@ -198,13 +207,18 @@ def parse_file(path):
 
 
 def parse_text(text, filename):
-    reader = Reader(filename)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ContentError([f"{filename}: not valid YAML: {error}"]) from error
+    return parse_data(data, filename)
+
+
+def parse_data(data, filename):
+    """Validate one career path already read from YAML (or built in code)."""
     if not isinstance(data, dict):
         raise ContentError([f"{filename}: must hold one career path as a mapping"])
+    reader = Reader(filename)
     reader.check_keys(data, "", CAREER_KEYS)
 
     career = CareerPath(
@@ -212,6 +226,7 @@ def parse_text(text, filename):
         title=reader.text(data, "title", ""),
         article=reader.text(data, "article", "", required=False) or "a",
         status=reader.text(data, "status", "", required=False) or "draft",
+        is_sample=reader.boolean(data, "sample", ""),
         summary=reader.text(data, "summary", ""),
         intro=reader.text(data, "intro", ""),
         why_choose=reader.text(data, "why_choose", ""),
@@ -509,6 +524,7 @@ def career_to_dict(career):
             "article": career.article,
             "category": career.category.name,
             "status": career.status,
+            "sample": career.is_sample or None,
             "summary": career.summary,
             "intro": career.intro,
             "why_choose": career.why_choose,

@@ -221,6 +221,14 @@ class CareerPath(models.Model):
         default=CareerStatus.DRAFT,
         help_text=_("Drafts are visible to staff only."),
     )
+    is_sample = models.BooleanField(
+        _("sample content"),
+        default=False,
+        help_text=_(
+            "Generated demonstration content; its page says so plainly. "
+            "Never set for a real guide."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
