@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run demo test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,6 +22,14 @@ run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_careers careers/content/*.yaml
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# `make run` plus 12 clearly labelled sample careers, to try directory, compare, skills.
+demo: export DEBUG ?= true
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py import_careers careers/content/*.yaml
+	$(BIN)/python manage.py seed_synthetic --careers 12
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Avg, Max, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,12 +75,24 @@ class Factor(models.Model):
         return self.name
 
 
+class SkillQuerySet(models.QuerySet):
+    def with_published_count(self):
+        """Skills needed by published careers, with `career_count`."""
+        return self.annotate(
+            career_count=Count(
+                "careers", filter=Q(careers__career__status=CareerStatus.PUBLISHED)
+            )
+        ).filter(career_count__gt=0)
+
+
 class Skill(models.Model):
     """A skill in the shared taxonomy; careers link to it through CareerSkill."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +101,9 @@ class Skill(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("careers:skill", kwargs={"slug": self.slug})
 
 
 class SalarySource(models.Model):
@@ -124,14 +139,51 @@ class CareerPathQuerySet(models.QuerySet):
 
     def with_overall_score(self):
         """Annotate `overall_score`: the mean of the career's factor scores."""
-        return self.annotate(overall_score=Avg("scores__score"))
+        mean = (
+            FactorScore.objects.filter(career=OuterRef("pk"))
+            .values("career")
+            .annotate(mean=Avg("score"))
+            .values("mean")
+        )
+        return self.annotate(overall_score=Subquery(mean))
 
     def with_top_salary(self):
         """Annotate `top_salary`: the highest salary figure of any stage."""
-        return self.annotate(top_salary=Max("stages__salary_max"))
+        top = (
+            Stage.objects.filter(career=OuterRef("pk"))
+            .values("career")
+            .annotate(top=Max("salary_max"))
+            .values("top")
+        )
+        return self.annotate(top_salary=Subquery(top))
+
+    def search(self, query):
+        """Careers whose title, summary or skills contain every word of `query`."""
+        careers = self
+        for word in query.split():
+            skills = CareerSkill.objects.filter(career=OuterRef("pk")).filter(
+                Q(skill__name__icontains=word) | Q(title__icontains=word)
+            )
+            careers = careers.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(skills)
+            )
+        return careers
+
+    def in_category(self, slug):
+        return self.filter(category__slug=slug)
+
+    def sorted_by(self, sort):
+        """Order by `title`, `score` (best first) or `salary` (highest first)."""
+        orderings = {
+            "title": ["title"],
+            "score": [F("overall_score").desc(nulls_last=True), "title"],
+            "salary": [F("top_salary").desc(nulls_last=True), "title"],
+        }
+        return self.order_by(*orderings[sort], "pk")
 
     def for_listing(self):
-        return self.select_related("category").with_overall_score()
+        """What a career card shows: category, overall score and top salary."""
+        return self.select_related("category").with_overall_score().with_top_salary()
 
     def for_detail(self):
         """Everything the career page shows, in a fixed number of queries."""

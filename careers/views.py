@@ -1,6 +1,39 @@
+from django.db.models import Count, Q
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import CareerPath, Category
+from .charts import salary_chart
+from .comparison import compare
+from .forms import COMPARE_MAX, DirectoryForm, parse_compare
+from .models import CareerPath, CareerSkill, Category, Skill
+
+
+class CleanPaginationMixin:
+    """Pages past the end are 404; a page that is not a number is page 1."""
+
+    paginate_by = 24
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        raw = self.request.GET.get("page", "")
+        if raw == "last":
+            number = paginator.num_pages
+        else:
+            try:
+                number = max(int(raw), 1)
+            except ValueError:
+                number = 1
+        if number > paginator.num_pages:
+            raise Http404(_("There is no page %(number)s.") % {"number": number})
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        # Page links carry only the parameters the view applied.
+        kwargs.setdefault("query", QueryDict())
+        return super().get_context_data(**kwargs)
 
 
 class HomeView(TemplateView):
@@ -9,19 +42,43 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         published = CareerPath.objects.published().for_listing()
         return super().get_context_data(
-            categories=Category.objects.filter(careers__in=published.values("pk"))
-            .distinct()
+            form=DirectoryForm(),
+            categories=Category.objects.annotate(
+                career_count=Count("careers", filter=Q(careers__status="published"))
+            )
+            .filter(career_count__gt=0)
             .order_by("name"),
-            latest=published.order_by("-updated")[:6],
+            # Real guides first; generated samples only fill in when needed.
+            featured=published.order_by("is_sample", "-updated", "pk")[:6],
+            top_scored=published.sorted_by("score")[:6],
             **kwargs,
         )
 
 
-class CareerListView(ListView):
-    paginate_by = 24
-
+class CareerListView(CleanPaginationMixin, ListView):
     def get_queryset(self):
-        return CareerPath.objects.published().for_listing().order_by("title", "pk")
+        self.filters = DirectoryForm(self.request.GET).filters()
+        careers = CareerPath.objects.published().for_listing()
+        if self.filters["q"]:
+            careers = careers.search(self.filters["q"])
+        if self.filters["category"]:
+            careers = careers.in_category(self.filters["category"].slug)
+        return careers.sorted_by(self.filters["sort"])
+
+    def get_context_data(self, **kwargs):
+        # The links and the form show what was applied, never raw input.
+        query = QueryDict(mutable=True)
+        for name, value in self.filters.items():
+            if name == "category" and value:
+                value = value.slug
+            if value and not (name == "sort" and value == "title"):
+                query[name] = value
+        return super().get_context_data(
+            form=DirectoryForm(initial=self.filters),
+            filters=self.filters,
+            query=query,
+            **kwargs,
+        )
 
 
 class CareerDetailView(DetailView):
@@ -31,3 +88,64 @@ class CareerDetailView(DetailView):
             .for_detail()
             .with_overall_score()
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            chart=salary_chart(self.object.stages.all()), **kwargs
+        )
+
+
+class CompareView(TemplateView):
+    template_name = "careers/compare.html"
+
+    def get_context_data(self, **kwargs):
+        slugs, notes = parse_compare(self.request.GET.getlist("careers"))
+        found = {
+            career.slug: career
+            for career in CareerPath.objects.published()
+            .filter(slug__in=slugs)
+            .for_detail()
+            .with_overall_score()
+        }
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            notes.append(
+                _("No published career is called %(slugs)s.")
+                % {"slugs": ", ".join(f"“{slug}”" for slug in unknown)}
+            )
+        careers = [found[slug] for slug in slugs if slug in found]
+        choices = CareerPath.objects.published().order_by("title")
+        context = {
+            "notes": notes,
+            "choices": choices.values_list("slug", "title"),
+            "selected": [c.slug for c in careers] + [""] * (COMPARE_MAX - len(careers)),
+            "comparison": compare(careers) if len(careers) >= 2 else None,
+            "picked": careers,
+        }
+        return super().get_context_data(**context, **kwargs)
+
+
+class SkillListView(ListView):
+    template_name = "careers/skill_list.html"
+
+    def get_queryset(self):
+        return Skill.objects.with_published_count().order_by("name")
+
+
+class SkillDetailView(CleanPaginationMixin, ListView):
+    """A skill and the published careers that need it, with what each says."""
+
+    template_name = "careers/skill_detail.html"
+
+    def get_queryset(self):
+        self.skill = get_object_or_404(
+            Skill.objects.with_published_count(), slug=self.kwargs["slug"]
+        )
+        return (
+            CareerSkill.objects.filter(skill=self.skill, career__status="published")
+            .select_related("career__category", "skill")
+            .order_by("career__title", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(skill=self.skill, **kwargs)

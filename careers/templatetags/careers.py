@@ -21,3 +21,14 @@ def money(amount, currency="USD"):
 def percent_of_ten(score):
     """Width of a score bar: 7 -> 70."""
     return int(score) * 10
+
+
+@register.filter
+def money_short(amount, currency="USD"):
+    """Axis labels: money_short(250000) -> "$250k"."""
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+    if amount >= 1_000_000:
+        return f"{symbol}{amount / 1_000_000:g}m"
+    if amount >= 1000:
+        return f"{symbol}{amount / 1000:g}k"
+    return f"{symbol}{amount}"

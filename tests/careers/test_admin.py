@@ -188,7 +188,7 @@ def test_changelist_score_matches_the_site(admin_client, client, db):
     site = client.get("/careers/").content.decode()
     admin = admin_client.get(CHANGELIST_URL).content.decode()
 
-    assert "Overall score 8.3/10" in site
+    assert "<dt>Overall score</dt><dd>8.3/10</dd>" in site
     assert '<td class="field-overall_score">8.3</td>' in admin
 
 

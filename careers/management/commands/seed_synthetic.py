@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from careers.content import ContentError
+from careers.synthetic import DEFAULT_SEED, MAX_CAREERS, seed_careers
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update invented sample career paths for trying the portal. "
+        "Their slugs start with sample-; the same count and seed always give the "
+        "same content, so running again updates them in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--careers",
+            type=int,
+            required=True,
+            metavar="N",
+            help=f"How many sample careers, from 1 to {MAX_CAREERS}.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Random seed for the content (default {DEFAULT_SEED}).",
+        )
+
+    def handle(self, *args, careers, seed, **options):
+        if not 1 <= careers <= MAX_CAREERS:
+            raise CommandError(
+                f"--careers must be from 1 to {MAX_CAREERS}, not {careers}."
+            )
+        try:
+            parsed = seed_careers(careers, seed)
+        except ContentError as error:
+            raise CommandError(
+                f"No sample careers were written; {len(error.problems)} problem(s):\n"
+                + "\n".join(error.problems)
+            ) from error
+        if options["verbosity"] >= 2:
+            for item in parsed:
+                self.stdout.write(f"Seeded {item.career.slug}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {len(parsed)} sample career path(s) with seed {seed}."
+            )
+        )

@@ -1,0 +1,108 @@
+"""Site-wide promises: error pages, sample labels, page weight, query counts."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import get_template
+from django.test import override_settings
+from django.urls import path
+
+from tests import factories
+
+CSS_FILE = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_friendly(client):
+    """Unknown addresses get the site's 404 page with a way onward."""
+    response = client.get("/careers/no-such-career/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert 'action="/careers/"' in html
+    assert 'href="/skills/"' in html
+
+
+def test_server_error_page_needs_no_database():
+    """The 500 page is a static template: it renders with no request and no database.
+
+    This test has no database access at all: a query would fail it.
+    """
+    html = get_template("500.html").render({})
+    assert "<h1>Something went wrong</h1>" in html
+    assert "/static/css/site.css" in html
+
+
+def boom(request):
+    raise RuntimeError("a bug in a view")
+
+
+urlpatterns = [path("boom/", boom)]
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF=__name__)
+def test_server_errors_use_the_500_page(client):
+    """An unhandled error is answered with the friendly 500 page."""
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sample_careers_are_labelled(client):
+    """A sample career says so plainly on its page and its card."""
+    sample = factories.career(title="Demo Role", is_sample=True)
+    page = client.get(sample.get_absolute_url()).content.decode()
+    assert "<strong>Sample data.</strong>" in page
+    assert (
+        '<span class="tag-sample">Sample</span>'
+        in client.get("/careers/").content.decode()
+    )
+    real = factories.career(title="Real Role")
+    assert "Sample data." not in client.get(real.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_career_page_stays_under_80_kb(client, mlops):
+    """The shipped career page, and a career much larger than it, stay light."""
+    assert len(client.get(mlops.get_absolute_url()).content) < 80 * 1024
+    large = factories.full_career(size=25)
+    assert len(client.get(large.get_absolute_url()).content) < 80 * 1024
+
+
+def test_stylesheet_stays_under_30_kb():
+    """One hand-written stylesheet, under 30 KB."""
+    assert CSS_FILE.stat().st_size < 30 * 1024
+
+
+@pytest.mark.django_db
+def test_pages_load_nothing_from_other_hosts(client, mlops):
+    """No CDN, web font or analytics: every src and href is local."""
+    for url in ["/", "/careers/", mlops.get_absolute_url(), "/skills/", "/compare/"]:
+        html = client.get(url).content.decode()
+        for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
+            # Content links (the salary source) may point elsewhere; assets may not.
+            if attr.startswith("http"):
+                assert "talent.com" in attr, (url, attr)
+        assert "<script" not in html
+        assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == [
+            "/static/css/site.css"
+        ]
+
+
+@pytest.mark.django_db
+def test_career_page_query_count_does_not_grow_with_content(
+    client, django_assert_max_num_queries
+):
+    """A career ten times larger, among ten times more, costs no more queries."""
+    small = factories.full_career(size=2)
+    with django_assert_max_num_queries(6) as before:
+        client.get(small.get_absolute_url())
+    for _ in range(10):
+        factories.full_career(size=2)
+    large = factories.full_career(size=20)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(large.get_absolute_url())
