@@ -24,7 +24,11 @@ class DirectoryForm(forms.Form):
         ("salary", _("Top salary")),
     ]
 
-    q = SearchField(label=_("Search careers"), required=False)
+    q = SearchField(
+        label=_("Search careers"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": QUERY_MAX_LENGTH}),
+    )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.filter(careers__status="published")
@@ -35,12 +39,6 @@ class DirectoryForm(forms.Form):
         empty_label=_("All categories"),
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "maxlength": QUERY_MAX_LENGTH}
-        )
 
     def filters(self):
         """The filters to apply: the valid input, defaults for the rest."""
