@@ -3,45 +3,41 @@
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from django.utils.translation import gettext as _
+
 
 @dataclass
-class FactorRow:
-    factor: object
-    scores: list  # one FactorScore or None per career
-    leaders: set  # indexes of the careers with the best score
+class ScoreRow:
+    label: str
+    values: list  # one number, or None, per career
 
     @property
     def cells(self):
-        return [
-            (score, index in self.leaders) for index, score in enumerate(self.scores)
-        ]
+        """(value, leads) per career; nobody leads when every career ties."""
+        present = [value for value in self.values if value is not None]
+        if not present:
+            return [(None, False) for _ in self.values]
+        best = max(present)
+        tied = len(present) == len(self.values) and min(present) == best
+        return [(value, not tied and value == best) for value in self.values]
 
 
-def factor_rows(careers):
-    """One row per factor any career is scored on, in the shared factor order."""
-    by_career = [{s.factor_id: s for s in career.scores.all()} for career in careers]
+def score_rows(careers):
+    """The overall score, then one row per factor any career is scored on."""
+    overall = [
+        None if c.overall_score is None else round(float(c.overall_score), 1)
+        for c in careers
+    ]
+    rows = [ScoreRow(_("Overall score"), overall)]
+    by_career = [
+        {s.factor_id: s.score for s in career.scores.all()} for career in careers
+    ]
     factors = {s.factor_id: s.factor for c in careers for s in c.scores.all()}
-    rows = []
     for factor in sorted(factors.values(), key=lambda f: f.position):
-        scores = [scores.get(factor.pk) for scores in by_career]
-        values = [s.score for s in scores if s is not None]
-        best = max(values)
-        # A lead needs someone behind: no leader when every career ties.
-        tied = len(values) == len(careers) and min(values) == best
-        leaders = (
-            set()
-            if tied
-            else {i for i, s in enumerate(scores) if s is not None and s.score == best}
+        rows.append(
+            ScoreRow(factor.name, [scores.get(factor.pk) for scores in by_career])
         )
-        rows.append(FactorRow(factor, scores, leaders))
     return rows
-
-
-def overall_leaders(careers):
-    values = [c.overall_score for c in careers if c.overall_score is not None]
-    if not values or (len(values) == len(careers) and min(values) == max(values)):
-        return set()
-    return {i for i, c in enumerate(careers) if c.overall_score == max(values)}
 
 
 def stage_rows(careers):
@@ -65,8 +61,7 @@ def skill_sets(careers):
 def compare(careers):
     return {
         "careers": careers,
-        "overall_leaders": overall_leaders(careers),
-        "factor_rows": factor_rows(careers),
+        "score_rows": score_rows(careers),
         "stage_rows": stage_rows(careers),
         "skills": skill_sets(careers),
     }

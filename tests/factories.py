@@ -2,6 +2,8 @@
 
 import itertools
 
+from django.apps import apps
+
 from careers.models import (
     CareerPath,
     CareerSkill,
@@ -117,3 +119,11 @@ def full_career(size=1, **fields):
         career_skill(path, position)
         education(path, position)
     return path
+
+
+def snapshot():
+    """Every row of every careers table, to prove what a command changed."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("careers").get_models()
+    }

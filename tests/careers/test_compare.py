@@ -170,3 +170,13 @@ def test_query_count_does_not_grow_with_content(
     with django_assert_max_num_queries(len(before.captured_queries)):
         response = client.get("/compare/", {"careers": query})
     assert 'id="scores-heading"' in response.content.decode()
+
+
+def test_nobody_leads_a_tie():
+    """When every career scores the same, no cell is marked as leading."""
+    from careers.comparison import ScoreRow
+
+    assert ScoreRow("Stability", [8, 8]).cells == [(8, False), (8, False)]
+    assert ScoreRow("Stability", [8, 8, 7]).cells == [(8, True), (8, True), (7, False)]
+    assert ScoreRow("Stability", [8, None]).cells == [(8, True), (None, False)]
+    assert ScoreRow("Stability", [None, None]).cells == [(None, False), (None, False)]
