@@ -16,6 +16,7 @@ AXE_OPTIONS = {
     # Passes and inapplicable rules are not read; leaving them out halves the run.
     "resultTypes": ["violations"],
 }
+NARROWEST = {"width": 320, "height": 640}
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 WIDTHS = {"375": PHONE, "1280": DESKTOP}
@@ -25,7 +26,11 @@ PAGES = {
     "home": ("/", 200),
     "directory": ("/careers/", 200),
     "career": ("/careers/{site.career}/", 200),
-    "compare": ("/compare/?careers={site.career},{site.other}", 200),
+    # Three careers: the widest comparison there is.
+    "compare": (
+        "/compare/?careers={site.career},{site.other},backend-developer",
+        200,
+    ),
     "skills": ("/skills/", 200),
     "skill": ("/skills/{site.skill_slug}/", 200),
     "404": ("/careers/no-such-career/", 404),
@@ -144,10 +149,11 @@ def test_career_page_in_dark_mode_has_no_accessibility_violations(tab, site):
     assert_accessible(tab)
 
 
+@pytest.mark.parametrize("viewport", [NARROWEST, PHONE], ids=["320", "375"])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_scrolling_on_a_phone(tab, site, name):
-    """At 375px wide nothing pushes the page sideways."""
-    visit(tab, site, name, PHONE)
+def test_no_horizontal_scrolling_on_a_phone(tab, site, name, viewport):
+    """At 320 and 375px wide nothing pushes the page sideways."""
+    visit(tab, site, name, viewport)
     scroll_width, inner_width = tab.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
