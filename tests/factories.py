@@ -3,6 +3,7 @@
 import itertools
 
 from django.apps import apps
+from django.db.models import Max
 
 from careers.models import (
     CareerPath,
@@ -29,8 +30,10 @@ def category(**fields):
 
 def factor(**fields):
     n = next(_ids)
+    # After every existing factor, so factories mix with imported content.
+    last = Factor.objects.aggregate(last=Max("position"))["last"] or 0
     return Factor.objects.create(
-        **{"name": f"Factor {n}", "slug": f"factor-{n}", "position": n, **fields}
+        **{"name": f"Factor {n}", "slug": f"factor-{n}", "position": last + 1, **fields}
     )
 
 
