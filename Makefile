@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint format clean
+.PHONY: install run demo serve test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +31,15 @@ demo: install
 	$(BIN)/python manage.py import_careers careers/content/*.yaml
 	$(BIN)/python manage.py seed_synthetic --careers 12
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production stack, locally: DEBUG off, settings from the environment or
+# .env exactly as in production (SECRET_KEY and ALLOWED_HOSTS at least; plain
+# HTTP also needs SECURE_SSL_REDIRECT=false). See docs/deploy.md.
+serve: export DEBUG = false
+serve: install
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn --config gunicorn.conf.py portal.wsgi
 
 test: install
 	$(BIN)/python -m pytest

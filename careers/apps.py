@@ -6,3 +6,9 @@ class CareersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "careers"
     verbose_name = _("Careers")
+
+    def ready(self):
+        from . import signals
+
+        # Every model of this app is shown on some public page.
+        signals.connect(self.get_models())

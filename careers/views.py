@@ -1,9 +1,11 @@
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .caching import cache_public_page
 from .charts import salary_chart
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
@@ -36,6 +38,7 @@ class CleanPaginationMixin:
         return super().get_context_data(**kwargs)
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "careers/home.html"
 
@@ -55,6 +58,7 @@ class HomeView(TemplateView):
         )
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class CareerListView(CleanPaginationMixin, ListView):
     def get_queryset(self):
         self.filters = DirectoryForm(self.request.GET).filters()
@@ -81,6 +85,7 @@ class CareerListView(CleanPaginationMixin, ListView):
         )
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class CareerDetailView(DetailView):
     def get_queryset(self):
         return (
@@ -95,6 +100,7 @@ class CareerDetailView(DetailView):
         )
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class CompareView(TemplateView):
     template_name = "careers/compare.html"
 
@@ -125,6 +131,7 @@ class CompareView(TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class SkillListView(ListView):
     template_name = "careers/skill_list.html"
 
@@ -132,6 +139,7 @@ class SkillListView(ListView):
         return Skill.objects.with_published_count().order_by("name")
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class SkillDetailView(CleanPaginationMixin, ListView):
     """A skill and the published careers that need it, with what each says."""
 

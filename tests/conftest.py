@@ -7,6 +7,29 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "careers" / "content"
 MLOPS_FILE = CONTENT_DIR / "mlops-engineer.yaml"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files(tmp_path_factory):
+    """Build the static files as a deployment does, so pages render as in production.
+
+    The manifest storage needs collectstatic's output; tests get a private copy.
+    """
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("staticfiles")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, as a page cached by one test
+    must not answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def mlops(db):
     """The shipped MLOps Engineer career path, imported from its content file."""

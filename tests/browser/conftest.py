@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from pytest_django.live_server_helper import LiveServer
 
 from careers.models import CareerPath
 from tests import factories
@@ -58,6 +59,26 @@ def context(new_context):
     context = new_context()
     context.set_default_timeout(TIMEOUT)
     return context
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served as in production.
+
+    Its default static handler serves source files through the finders, which
+    know nothing of the hashed names that the manifest storage puts in pages;
+    here WhiteNoise serves the files that collectstatic built.
+    """
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

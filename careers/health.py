@@ -1,0 +1,50 @@
+"""Probes for load balancers and orchestrators."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """The process is up; touches neither the database nor the cache."""
+    return JsonResponse({"status": "ok"})
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_cache():
+    key, value = f"readyz:{uuid.uuid4().hex}", "ok"
+    cache.set(key, value, timeout=5)
+    if cache.get(key) != value:
+        raise RuntimeError("value written was not read back")
+    cache.delete(key)
+
+
+@never_cache
+def readyz(request):
+    """Ready to serve: the database and the cache both answer."""
+    checks, failed = {}, []
+    for name, check in (("database", check_database), ("cache", check_cache)):
+        try:
+            check()
+        except Exception as error:  # any failure means not ready
+            checks[name] = f"failed: {error.__class__.__name__}: {error}"
+            failed.append(name)
+        else:
+            checks[name] = "ok"
+    status = 503 if failed else 200
+    return JsonResponse(
+        {
+            "status": "unavailable" if failed else "ok",
+            "checks": checks,
+            "failed": failed,
+        },
+        status=status,
+    )
