@@ -25,6 +25,9 @@ def fresh_cache():
     must not answer another."""
     from django.core.cache import cache
 
+    from careers.caching import breaker
+
+    breaker.__init__()
     cache.clear()
     yield
     cache.clear()

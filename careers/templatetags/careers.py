@@ -32,3 +32,10 @@ def money_short(amount, currency="USD"):
     if amount >= 1000:
         return f"{symbol}{amount / 1000:g}k"
     return f"{symbol}{amount}"
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes, for people: 0:15:00 -> "15 minutes"."""
+    count = max(round(duration.total_seconds() / 60), 1)
+    return f"{count} minute{'s' if count != 1 else ''}"

@@ -1,0 +1,206 @@
+"""Public pages are cached for visitors and invalidated the moment content changes."""
+
+import logging
+import os
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+
+from careers.caching import VERSION_KEY, breaker
+from careers.models import CareerPath
+from tests import factories
+from tests.conftest import MLOPS_FILE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = [
+    "/",
+    "/careers/",
+    "/careers/mlops-engineer/",
+    "/compare/?careers=mlops-engineer",
+    "/skills/",
+    "/skills/programming-languages/",
+]
+CLOSED_PORT_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+@pytest.fixture
+def mlops(transactional_db):
+    call_command("import_careers", str(MLOPS_FILE), stdout=StringIO())
+    return CareerPath.objects.get(slug="mlops-engineer")
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_repeat_visits_are_served_from_the_cache(
+    client, mlops, django_assert_num_queries, url
+):
+    """The second anonymous request for a public page touches no database."""
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_save_from_a_shell_shows_at_once(client, mlops):
+    """Saving a career anywhere (here: the ORM, as in a shell) invalidates pages."""
+    client.get("/careers/mlops-engineer/")
+    client.get("/careers/")
+    mlops.summary = "A changed summary."
+    mlops.save()
+    assert "A changed summary." in client.get("/careers/mlops-engineer/").text
+    assert "A changed summary." in client.get("/careers/").text
+
+
+def test_a_change_to_a_child_or_shared_row_shows_at_once(client, mlops):
+    """Stages, steps and shared skills invalidate too, saved or deleted."""
+    client.get("/careers/mlops-engineer/")
+    stage = mlops.stages.get(position=4)
+    stage.salary_min = stage.salary_max = 140000
+    stage.save()
+    assert "$140,000" in client.get("/careers/mlops-engineer/").text
+
+    mlops.steps.get(position=8).delete()
+    assert "Seek Mentoring" not in client.get("/careers/mlops-engineer/").text
+
+    skill = mlops.skills.get(position=1).skill
+    client.get("/skills/")
+    skill.name = "ML Theory"
+    skill.save()
+    assert ">ML Theory</a>" in client.get("/skills/").text
+
+
+def test_a_delete_shows_at_once(client, mlops):
+    """Deleting a career removes it from every cached page."""
+    assert client.get("/careers/mlops-engineer/").status_code == 200
+    client.get("/careers/")
+    mlops.delete()
+    assert client.get("/careers/mlops-engineer/").status_code == 404
+    assert "MLOps Engineer" not in client.get("/careers/").text
+
+
+def test_an_import_shows_at_once(client, mlops, tmp_path):
+    """An import invalidates pages once it commits."""
+    client.get("/careers/mlops-engineer/")
+    changed = tmp_path / "mlops.yaml"
+    changed.write_text(
+        MLOPS_FILE.read_text().replace(
+            "title: MLOps Engineer\n", "title: MLOps Engineer (2027)\n"
+        )
+    )
+    call_command("import_careers", str(changed), stdout=StringIO())
+    assert (
+        "MLOps Engineer (2027) Career Path"
+        in client.get("/careers/mlops-engineer/").text
+    )
+
+
+def test_a_failed_import_keeps_the_cache(client, mlops, tmp_path):
+    """Nothing committed, nothing invalidated: the version stays."""
+    client.get("/careers/mlops-engineer/")
+    version = cache.get(VERSION_KEY)
+    broken = tmp_path / "mlops.yaml"
+    broken.write_text(MLOPS_FILE.read_text().replace("score: 9", "score: 11", 1))
+    with pytest.raises(Exception, match="11 is not between 1 and 10"):
+        call_command("import_careers", str(broken), stdout=StringIO())
+    assert cache.get(VERSION_KEY) == version
+
+
+def test_staff_never_see_cached_pages(client, admin_client, mlops):
+    """Signed-in staff bypass the cache: they see drafts and fresh content."""
+    client.get("/careers/mlops-engineer/")
+    # A change that sends no signal, so only a bypass can show it.
+    CareerPath.objects.filter(pk=mlops.pk).update(summary="Updated quietly.")
+    assert "Updated quietly." not in client.get("/careers/mlops-engineer/").text
+    assert "Updated quietly." in admin_client.get("/careers/mlops-engineer/").text
+
+
+def test_not_found_and_drafts_are_not_cached(client, db):
+    """Only successful pages are stored; a draft published later appears."""
+    draft = factories.career(slug="soon", status=CareerPath.Status.DRAFT)
+    assert client.get("/careers/soon/").status_code == 404
+    CareerPath.objects.filter(pk=draft.pk).update(status="published")
+    assert client.get("/careers/soon/").status_code == 200
+
+
+def test_repeated_request_gets_304(client, mlops):
+    """A request with the ETag it was given gets 304 Not Modified, no body."""
+    first = client.get("/careers/mlops-engineer/")
+    etag = first["ETag"]
+    again = client.get("/careers/mlops-engineer/", headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    mlops.summary = "Changed."
+    mlops.save()
+    changed = client.get("/careers/mlops-engineer/", headers={"if-none-match": etag})
+    assert changed.status_code == 200
+
+
+def test_pages_are_served_while_the_cache_is_down(client, mlops, caplog):
+    """Redis at a closed port: pages still answer 200, the error is logged once."""
+    with override_settings(CACHES=CLOSED_PORT_CACHE):
+        with caplog.at_level(logging.ERROR, logger="careers.caching"):
+            for _ in range(3):
+                for url in PUBLIC_PAGES:
+                    response = client.get(url)
+                    assert response.status_code == 200, url
+        errors = [r for r in caplog.records if r.name == "careers.caching"]
+        assert len(errors) == 1
+        assert "Cache unavailable" in errors[0].getMessage()
+    assert breaker.down_since is not None
+
+
+@pytest.fixture
+def redis_cache():
+    """The real Redis, database 5, emptied before and after."""
+    settings = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/5",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=settings):
+        try:
+            cache.clear()
+        except Exception as error:
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(f"Redis is not running at 127.0.0.1:6379 ({error})")
+        yield
+        cache.clear()
+
+
+def test_caching_resumes_when_redis_returns(client, mlops, redis_cache, caplog):
+    """After an outage the cache is used again, with a fresh version."""
+    with override_settings(CACHES=CLOSED_PORT_CACHE):
+        assert client.get("/careers/mlops-engineer/").status_code == 200
+    assert breaker.down_since is not None
+    old_version = cache.get(VERSION_KEY)
+    breaker.retry_at = 0  # the retry interval has passed
+    with caplog.at_level(logging.WARNING, logger="careers.caching"):
+        client.get("/careers/mlops-engineer/")
+    assert breaker.down_since is None
+    assert "Cache available again" in caplog.text
+    assert cache.get(VERSION_KEY) not in (None, old_version)
+    page_keys = cache._cache.get_client().keys(b"*careers:page:*")
+    assert page_keys, "the page was stored in Redis again"
+
+
+def test_redis_shares_invalidation_between_processes(client, mlops, redis_cache):
+    """The version lives in Redis: a bump written elsewhere invalidates here."""
+    client.get("/careers/mlops-engineer/")
+    # Another node changed content: it wrote a new version to the shared cache.
+    CareerPath.objects.filter(pk=mlops.pk).update(summary="From another node.")
+    cache.set(VERSION_KEY, "another-node", timeout=None)
+    assert "From another node." in client.get("/careers/mlops-engineer/").text
