@@ -7,6 +7,15 @@ Defaults are measured on this project (docs/performance.md): on 2 cores,
 """
 
 import os
+from pathlib import Path
+
+import environ
+
+# The same .env (or ENV_FILE) that the Django settings read, so PORT and
+# WEB_CONCURRENCY set there apply too; real environment variables still win.
+env_file = Path(os.environ.get("ENV_FILE", Path(__file__).parent / ".env"))
+if env_file.is_file():
+    environ.Env.read_env(env_file)
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

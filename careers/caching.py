@@ -50,10 +50,14 @@ class Breaker:
             self.retry_at = time.monotonic() + RETRY_SECONDS
             return default
         if self.down_since is not None:
+            try:
+                # Changes made during the outage could not bump the version.
+                cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            except Exception:
+                self.retry_at = time.monotonic() + RETRY_SECONDS
+                return default
             self.down_since = None
             logger.warning("Cache available again; page caching resumes")
-            # Changes made during the outage could not bump the version.
-            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         return result
 
 
@@ -91,7 +95,11 @@ def page_key(request, version):
 
 def is_cacheable(request):
     # Staff (any signed-in user) always see fresh pages, drafts included.
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    return (
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+    )
 
 
 def cache_public_page(view):

@@ -1,8 +1,11 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from . import health
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +36,35 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before host validation and the HTTPS redirect.
+
+    Load balancers probe each node by its own address over plain HTTP, which
+    ALLOWED_HOSTS and SECURE_SSL_REDIRECT would otherwise refuse.
+    """
+
+    PROBES = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = self.PROBES.get(request.path_info)
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe(request)
+        return self.get_response(request)
+
+
+def client_ip(request):
+    """The visitor's address, for django-axes.
+
+    Behind a trusted proxy (TRUST_X_FORWARDED_PROTO), the last address in
+    X-Forwarded-For is the one our proxy saw; earlier ones are the client's
+    word and could be forged.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")

@@ -47,9 +47,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
 )
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
-    # Only behind a proxy that sets this header itself and strips it from clients.
+# Set only behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For itself.
+BEHIND_PROXY = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load-balancer probes speak plain HTTP to the node itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Cookies follow HTTPS: a plain-HTTP local run (SECURE_SSL_REDIRECT=false) can log in.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool(
     "SECURE_COOKIES", default=SECURE_SSL_REDIRECT
@@ -77,6 +80,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+# Behind a proxy every request comes from the proxy: count the visitor's address.
+AXES_CLIENT_IP_CALLABLE = "careers.middleware.client_ip"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -96,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes answer before host checks and redirects.
+    "careers.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -153,6 +160,16 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     )
+# Whole-page caching needs one cache shared by every process: local memory is
+# per process, so with several gunicorn workers a change would reach only one.
+PAGE_CACHE = env.bool(
+    "PAGE_CACHE",
+    default=CACHES["default"]["BACKEND"]
+    not in (
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    ),
+)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,6 +206,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "careers.logs.JsonFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

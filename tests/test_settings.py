@@ -60,3 +60,41 @@ def test_environment_selects_database_and_cache():
         "django.db.backends.postgresql",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_page_cache_needs_a_shared_cache():
+    """Local memory is per process: whole-page caching is off unless shared."""
+    code = "from portal import settings as s; print(s.PAGE_CACHE)"
+    environment = {"PATH": os.environ["PATH"], "ENV_FILE": os.devnull, "DEBUG": "true"}
+    for cache_url, expected in [
+        ("locmemcache://", "False"),
+        ("redis://127.0.0.1:6379/1", "True"),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**environment, "CACHE_URL": cache_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == expected, (cache_url, result.stderr)
+
+
+def test_gunicorn_reads_the_same_env_file(tmp_path):
+    """PORT and WEB_CONCURRENCY in .env apply to gunicorn as to Django."""
+    env_file = tmp_path / "portal.env"
+    env_file.write_text("PORT=8765\nWEB_CONCURRENCY=3\n")
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+        "print(c['bind'], c['workers'], c['accesslog'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["0.0.0.0:8765", "3", "-"], result.stderr

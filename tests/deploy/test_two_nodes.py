@@ -1,0 +1,605 @@
+"""Two app nodes sharing one PostgreSQL and one Redis, as in a scale-out deployment.
+
+Two gunicorn servers run the production settings (DEBUG off) against a database
+and a Redis database of their own, never pytest-django's test database. An
+edit saved through the admin of one node shows on the other node's very next
+request: every node keys its cached pages by the content version kept in the
+shared cache, so one save invalidates the pages of every node.
+
+Runs only when DATABASE_URL points to PostgreSQL and PostgreSQL, Redis and
+gunicorn are there. Under CI=true with PostgreSQL, a missing one fails the test
+rather than skipping it.
+"""
+
+import concurrent.futures
+import http.cookiejar
+import importlib.util
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import environ
+import psycopg
+import pytest
+import redis
+import yaml
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+CI = os.environ.get("CI") == "true"
+# A Redis database of the test's own, flushed before and after.
+REDIS_URL = "redis://127.0.0.1:6379/7"
+SLUG = "mlops-engineer"
+CONTENT_FILE = ROOT / "careers" / "content" / f"{SLUG}.yaml"
+ADMIN = "/admin/"
+CAREER_ADMIN = f"{ADMIN}careers/careerpath/"
+# Seconds: starting a node, one HTTP request, one manage.py command.
+START_TIMEOUT = 30
+REQUEST_TIMEOUT = 10
+COMMAND_TIMEOUT = 120
+WORKERS = 2
+LOAD_REQUESTS = 2000
+LOAD_THREADS = 8
+LOAD_SECONDS = 120
+PUBLIC_PATHS = [
+    "/",
+    "/careers/",
+    f"/careers/{SLUG}/",
+    "/skills/",
+    f"/compare/?careers={SLUG}",
+    "/healthz",
+]
+
+
+def database_settings(url):
+    if not url:
+        return {}
+    try:
+        return environ.Env.db_url_config(url)
+    except Exception:  # not a database URL at all
+        return {}
+
+
+IS_POSTGRES = (
+    database_settings(DATABASE_URL).get("ENGINE") == "django.db.backends.postgresql"
+)
+
+pytestmark = pytest.mark.skipif(
+    not IS_POSTGRES,
+    reason=(
+        "two-node test needs DATABASE_URL=postgres://... (and Redis at "
+        "127.0.0.1:6379): the nodes share one PostgreSQL and one Redis"
+    ),
+)
+
+
+def unavailable(reason):
+    """Skip locally; in CI on PostgreSQL the scale-out test must run."""
+    if CI:
+        pytest.fail(f"{reason}; CI=true with PostgreSQL requires the two-node test")
+    pytest.skip(reason)
+
+
+def gunicorn_command():
+    script = Path(sys.executable).with_name("gunicorn")
+    if script.exists():
+        return [str(script)]
+    if importlib.util.find_spec("gunicorn"):
+        return [sys.executable, "-m", "gunicorn"]
+    return None
+
+
+def maintenance_connection():
+    """A connection to the `postgres` database, to create and drop databases."""
+    config = database_settings(DATABASE_URL)
+    params = {
+        "host": config.get("HOST"),
+        "port": config.get("PORT"),
+        "user": config.get("USER"),
+        "password": config.get("PASSWORD"),
+    }
+    return psycopg.connect(
+        dbname="postgres",
+        connect_timeout=3,
+        autocommit=True,
+        **{key: str(value) for key, value in params.items() if value},
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    assert result.returncode == 0, (
+        f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    )
+    return result.stdout
+
+
+@dataclass
+class Response:
+    status: int
+    headers: object
+    text: str
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One visitor of one node: its own cookies; redirects returned, not followed."""
+
+    def __init__(self, base_url, cookies=True):
+        self.base_url = base_url
+        # No proxy: every request stays on the loopback interface.
+        handlers = [urllib.request.ProxyHandler({}), NoRedirect()]
+        if cookies:
+            handlers.append(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            )
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def request(self, path, data=None):
+        body = None if data is None else urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(self.base_url + path, data=body)
+        try:
+            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                status, headers, body = (
+                    response.status,
+                    response.headers,
+                    response.read(),
+                )
+        except urllib.error.HTTPError as error:
+            with error:
+                status, headers, body = error.code, error.headers, error.read()
+        return Response(status, headers, body.decode())
+
+    def get(self, path):
+        return self.request(path)
+
+    def post(self, path, fields):
+        return self.request(path, fields)
+
+
+class FormParser(HTMLParser):
+    """What a browser submits from one form: (name, value) pairs in page order."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.found = self.in_form = False
+        self.fields = []
+        self.options = {}  # select name -> [(value, label)]
+        self.textarea = self.select = self.option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+            self.found = self.found or self.in_form
+            return
+        name = attrs.get("name") or ""
+        # Disabled fields and the inline formsets' templates are never submitted.
+        if not self.in_form or "disabled" in attrs or "__prefix__" in name:
+            return
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value") or "on"))
+                return
+            self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+        elif tag == "select" and name:
+            self.select = {"name": name, "multiple": "multiple" in attrs, "all": []}
+        elif tag == "option" and self.select is not None:
+            self.option = [attrs.get("value"), "selected" in attrs, ""]
+            self.select["all"].append(self.option)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+        elif self.option is not None:
+            self.option[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            # Browsers drop the newline that starts a textarea's content.
+            self.fields.append((name, text.removeprefix("\r").removeprefix("\n")))
+            self.textarea = None
+        elif tag == "option":
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            options = [
+                (label.strip() if value is None else value, selected, label.strip())
+                for value, selected, label in self.select["all"]
+            ]
+            chosen = [option for option in options if option[1]]
+            if not chosen and options and not self.select["multiple"]:
+                chosen = options[:1]  # what a browser does
+            name = self.select["name"]
+            self.fields.extend((name, value) for value, _, _ in chosen)
+            self.options[name] = [(value, label) for value, _, label in options]
+            self.select = self.option = None
+
+
+def parse_form(page, form_id):
+    parser = FormParser(form_id)
+    parser.feed(page)
+    parser.close()
+    assert parser.found, f"no form #{form_id} on the page:\n{page[:2000]}"
+    return parser
+
+
+def replace(fields, **values):
+    """The fields with these names set to these values (added when missing)."""
+    kept = [(name, value) for name, value in fields if name not in values]
+    return kept + list(values.items())
+
+
+def admin_errors(page):
+    """The admin's error messages, for a readable failure."""
+    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+    note = re.findall(r'<p class="errornote">(.*?)</p>', page, re.S)
+    return [re.sub(r"<[^>]+>", " ", text).strip() for text in note + found]
+
+
+def save_change_form(staff, path, button="_save", **values):
+    """Submit the admin form at `path` whole, as a browser does, with `values` set."""
+    page = staff.get(path)
+    assert page.status == 200, page.status
+    form = parse_form(page.text, "careerpath_form")
+    response = staff.post(path, replace(form.fields, **values, **{button: "Save"}))
+    assert response.status == 302, admin_errors(response.text) or response.text[:3000]
+    return response, form
+
+
+@dataclass
+class Node:
+    name: str
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def log_tail(self, lines=40):
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def start_node(name, command, env, log):
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--config", "gunicorn.conf.py", "portal.wsgi"],
+            cwd=ROOT,
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Node(name, f"http://127.0.0.1:{port}", process, log)
+
+
+def wait_until_healthy(node):
+    visitor = Browser(node.url, cookies=False)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if node.process.poll() is not None:
+            pytest.fail(f"node {node.name} exited early:\n{node.log_tail()}")
+        try:
+            if visitor.get("/healthz").status == 200:
+                return
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    pytest.fail(
+        f"node {node.name} not healthy after {START_TIMEOUT}s:\n{node.log_tail()}"
+    )
+
+
+def stop_node(node):
+    """Stop gracefully (SIGTERM to the master); kill its group if it hangs."""
+    if node.process.poll() is not None:
+        return
+    node.process.terminate()
+    try:
+        node.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        # The node runs in a session of its own: its group is it and its workers.
+        os.killpg(node.process.pid, signal.SIGKILL)
+        node.process.wait(timeout=5)
+
+
+@dataclass
+class Cluster:
+    a: Node
+    b: Node
+    env: dict
+    database_url: str
+    username: str
+    password: str
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Two gunicorn nodes on a fresh database and Redis db, removed afterwards."""
+    command = gunicorn_command()
+    if command is None:
+        unavailable("gunicorn is not installed in this environment")
+    try:
+        maintenance_connection().close()
+    except psycopg.Error as error:
+        unavailable(f"PostgreSQL from DATABASE_URL is not reachable: {error}")
+    shared_cache = redis.Redis.from_url(
+        REDIS_URL, socket_connect_timeout=1, socket_timeout=5
+    )
+    try:
+        shared_cache.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+
+    tmp = tmp_path_factory.mktemp("two-nodes")
+    name = f"career_portal_nodes_{secrets.token_hex(4)}"
+    database_url = urllib.parse.urlsplit(DATABASE_URL)._replace(path=f"/{name}")
+    database_url = database_url.geturl()
+    env = {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "PYTHONUNBUFFERED": "1",
+        "ENV_FILE": os.devnull,
+        "DEBUG": "false",
+        "SECRET_KEY": "two-nodes-test-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "CACHE_URL": REDIS_URL,
+        "STATIC_ROOT": str(tmp / "static"),
+        "WEB_CONCURRENCY": str(WORKERS),
+    }
+    username, password = "operator", secrets.token_urlsafe(16)
+    nodes = []
+    shared_cache.flushdb()
+    with maintenance_connection() as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        collectstatic = subprocess.Popen(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            manage(env, "migrate", "--no-input", "-v0")
+            manage(env, "import_careers", str(CONTENT_FILE))
+            manage(
+                {
+                    **env,
+                    "DJANGO_SUPERUSER_USERNAME": username,
+                    "DJANGO_SUPERUSER_EMAIL": "operator@example.org",
+                    "DJANGO_SUPERUSER_PASSWORD": password,
+                },
+                "createsuperuser",
+                "--no-input",
+            )
+        finally:
+            try:
+                output, _ = collectstatic.communicate(timeout=COMMAND_TIMEOUT)
+            finally:
+                collectstatic.kill()  # a no-op once it has exited
+        assert collectstatic.returncode == 0, output.decode(errors="replace")
+
+        for node_name in ("a", "b"):
+            nodes.append(start_node(node_name, command, env, tmp / f"{node_name}.log"))
+        for node in nodes:
+            wait_until_healthy(node)
+            ready = Browser(node.url, cookies=False).get("/readyz")
+            assert ready.status == 200, ready.text
+        yield Cluster(nodes[0], nodes[1], env, database_url, username, password)
+    finally:
+        for node in nodes:
+            stop_node(node)
+        with maintenance_connection() as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
+        shared_cache.flushdb()
+        shared_cache.close()
+
+
+@pytest.fixture(scope="module")
+def staff(cluster):
+    """A staff member signed in on node A through the admin's login form."""
+    browser = Browser(cluster.a.url)
+    login = f"{ADMIN}login/?next={ADMIN}"
+    page = browser.get(login)
+    assert page.status == 200
+    form = parse_form(page.text, "login-form")
+    response = browser.post(
+        login,
+        replace(form.fields, username=cluster.username, password=cluster.password),
+    )
+    assert response.status == 302, admin_errors(response.text) or response.text[:2000]
+    assert response.headers["Location"] == ADMIN
+    assert browser.get(ADMIN).status == 200
+    return browser
+
+
+def change_path(staff, slug):
+    """The admin change page of a career, found through the admin's search."""
+    page = staff.get(f"{CAREER_ADMIN}?q={slug}")
+    assert page.status == 200
+    ids = set(re.findall(rf'href="{CAREER_ADMIN}(\d+)/change/', page.text))
+    assert len(ids) == 1, ids
+    return f"{CAREER_ADMIN}{ids.pop()}/change/"
+
+
+def test_an_admin_edit_on_one_node_shows_on_the_other_at_once(cluster, staff):
+    """Node B's cached page is replaced on its very next request after A saves."""
+    visitor = Browser(cluster.b.url, cookies=False)
+    original = visitor.get(f"/careers/{SLUG}/")
+    assert original.status == 200
+    assert visitor.get(f"/careers/{SLUG}/").text == original.text
+
+    # Changed behind the site's back (no signal, no version bump): B keeps
+    # answering from the shared cache, so the page cache really is in use.
+    behind = f"Changed in the database only {secrets.token_hex(4)}."
+    with psycopg.connect(cluster.database_url, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE careers_careerpath SET summary = %s WHERE slug = %s",
+            (behind, SLUG),
+        )
+    assert behind not in visitor.get(f"/careers/{SLUG}/").text
+
+    edited = f"Edited in the admin of node A {secrets.token_hex(4)}."
+    path = change_path(staff, SLUG)
+    response, form = save_change_form(staff, path, summary=edited)
+    assert response.headers["Location"] == CAREER_ADMIN
+    assert dict(form.fields)["summary"] == behind  # the form showed the database
+
+    # The very next request, and every one after it, whichever worker answers.
+    for _ in range(4):
+        page = visitor.get(f"/careers/{SLUG}/")
+        assert page.status == 200
+        assert edited in page.text, "node B served a page from before the edit"
+        assert behind not in page.text
+    assert edited in Browser(cluster.a.url, cookies=False).get(f"/careers/{SLUG}/").text
+
+
+def test_publishing_on_one_node_shows_the_career_on_the_other(cluster, staff):
+    """A draft added on A is hidden on B; once published on A, B shows it."""
+    token = secrets.token_hex(3)
+    title, slug = f"Data Platform Engineer {token}", f"data-platform-engineer-{token}"
+    visitor = Browser(cluster.b.url, cookies=False)
+
+    add = f"{CAREER_ADMIN}add/"
+    page = staff.get(add)
+    assert page.status == 200
+    form = parse_form(page.text, "careerpath_form")
+    category = {label: value for value, label in form.options["category"]}
+    fields = replace(
+        form.fields,
+        title=title,
+        slug=slug,
+        category=category["Data & AI"],
+        status="draft",
+        summary=f"Data Platform Engineers build the pipelines models feed on {token}.",
+        intro="What the role is.",
+        why_choose="Why choose it.",
+        good_career_summary="In summary, a good career.",
+        outlook="A steady outlook.",
+        _continue="Save and continue editing",
+    )
+    response = staff.post(add, fields)
+    assert response.status == 302, admin_errors(response.text) or response.text[:3000]
+    change = response.headers["Location"]
+    assert re.fullmatch(rf"{CAREER_ADMIN}\d+/change/", change), change
+
+    # B caches its directory, which lists published careers only.
+    for _ in range(2):
+        directory = visitor.get("/careers/")
+        assert directory.status == 200
+        assert title not in directory.text
+    assert visitor.get(f"/careers/{slug}/").status == 404
+    assert staff.get(f"/careers/{slug}/").status == 200  # staff review drafts
+
+    save_change_form(staff, change, status="published")
+
+    directory = visitor.get("/careers/")
+    assert directory.status == 200
+    assert title in directory.text, "node B served its directory from before"
+    detail = visitor.get(f"/careers/{slug}/")
+    assert detail.status == 200
+    assert title in detail.text
+
+
+def test_a_content_import_from_a_shell_shows_on_every_node(cluster, tmp_path):
+    """An operator's `import_careers`, run with the nodes' settings, invalidates all."""
+    visitor = Browser(cluster.b.url, cookies=False)
+    assert visitor.get(f"/careers/{SLUG}/").status == 200  # cached on B
+
+    manage(cluster.env, "export_careers", "--slug", SLUG, "--output", str(tmp_path))
+    content_file = tmp_path / f"{SLUG}.yaml"
+    content = yaml.safe_load(content_file.read_text())
+    imported = f"Imported from a content file {secrets.token_hex(4)}."
+    content["summary"] = imported
+    content_file.write_text(yaml.safe_dump(content, allow_unicode=True))
+    manage(cluster.env, "import_careers", str(content_file))
+
+    page = visitor.get(f"/careers/{SLUG}/")
+    assert page.status == 200
+    assert imported in page.text, "node B served a page from before the import"
+
+
+def test_both_nodes_serve_a_bounded_load_without_errors(cluster):
+    """2,000 requests over both nodes and the public pages: every one a 200."""
+    targets = [
+        f"{(cluster.a, cluster.b)[i % 2].url}{PUBLIC_PATHS[i // 2 % len(PUBLIC_PATHS)]}"
+        for i in range(LOAD_REQUESTS)
+    ]
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def fetch_all(urls):
+        # A redirect counts as an error: every public page answers 200 itself.
+        opener = Browser("", cookies=False).opener
+        results = []
+        for url in urls:
+            if time.monotonic() > deadline:
+                break
+            try:
+                with opener.open(url, timeout=REQUEST_TIMEOUT) as response:
+                    response.read()
+                    results.append((url, response.status))
+            except urllib.error.HTTPError as error:
+                error.close()
+                results.append((url, error.code))
+            except OSError as error:
+                results.append((url, repr(error)))
+        return results
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(LOAD_THREADS) as pool:
+        chunks = [targets[i::LOAD_THREADS] for i in range(LOAD_THREADS)]
+        results = [r for chunk in pool.map(fetch_all, chunks) for r in chunk]
+    elapsed = time.monotonic() - started
+
+    print(
+        f"\ntwo nodes x {WORKERS} sync workers: {len(results)} requests "
+        f"in {elapsed:.1f}s = {len(results) / elapsed:.0f} req/s "
+        f"({LOAD_THREADS} client threads)"
+    )
+    errors = [(url, status) for url, status in results if status != 200]
+    assert not errors, errors[:10]
+    assert len(results) == LOAD_REQUESTS, f"stopped at the {LOAD_SECONDS}s limit"
