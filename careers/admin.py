@@ -1,8 +1,27 @@
-from django.contrib import admin
+import reversion
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableTabularInline,
+)
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import floatformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from . import admin_content, workflow
+from .markup import MARKDOWN_HELP
 from .models import (
     CareerPath,
     CareerSkill,
@@ -45,6 +64,13 @@ class CareerChildFormSet(BaseInlineFormSet):
                 following += 1
                 form.cleaned_data["position"] = form.instance.position = following
 
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit and "position" in self.form.base_fields:
+            # Deleting or moving rows leaves gaps: number them 1, 2, 3… again.
+            workflow.renumber_positions(self.instance)
+        return saved
+
     def save_existing_objects(self, commit=True):
         if commit:
             stale = [
@@ -56,8 +82,24 @@ class CareerChildFormSet(BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
 
-class PositionedInline(admin.TabularInline):
-    formset = CareerChildFormSet
+class MarkdownHelpMixin:
+    """Long texts accept Markdown: remind editors of the syntax beside each."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and field is not None:
+            field.help_text = " ".join(
+                filter(None, [str(db_field.help_text), str(MARKDOWN_HELP)])
+            )
+        return field
+
+
+class PositionedFormSet(CustomInlineFormSetMixin, CareerChildFormSet):
+    """Drag-and-drop ordering (django-admin-sortable2) on our child formset."""
+
+
+class PositionedInline(MarkdownHelpMixin, SortableTabularInline):
+    formset = PositionedFormSet
     extra = 0
     ordering = ["position"]
 
@@ -69,7 +111,7 @@ class PositionedInline(admin.TabularInline):
         return field
 
 
-class FactorScoreInline(admin.TabularInline):
+class FactorScoreInline(MarkdownHelpMixin, admin.TabularInline):
     model = FactorScore
     formset = CareerChildFormSet
     extra = 0
@@ -106,18 +148,77 @@ class EducationInline(PositionedInline):
     fields = ["position", "kind", "title", "text"]
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = _("freshness")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        months = settings.REVIEW_AFTER_MONTHS
+        return [
+            (
+                "stale",
+                _("Needs review (older than %(months)s months)") % {"months": months},
+            ),
+            ("fresh", _("Reviewed recently")),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = workflow.needs_review_filter(settings.REVIEW_AFTER_MONTHS)
+        stale_ids = CareerPath.objects.filter(stale).values("pk")
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale_ids)
+        if self.value() == "fresh":
+            return queryset.exclude(pk__in=stale_ids)
+        return queryset
+
+
+class CareerPathForm(forms.ModelForm):
+    revision_comment = forms.CharField(
+        label=_("Revision comment"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional: what you changed and why, shown in the history."),
+    )
+
+    class Meta:
+        model = CareerPath
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+
+
 @admin.register(CareerPath)
-class CareerPathAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "category", "overall_score", "updated"]
-    list_filter = ["status", "category", "is_sample"]
+class CareerPathAdmin(MarkdownHelpMixin, SortableAdminBase, VersionAdmin):
+    form = CareerPathForm
+    object_history_template = "admin/careers/careerpath/object_history.html"
+    # Reversion's changelist plus an "Import careers" link.
+    change_list_template = "admin/careers/careerpath/change_list.html"
+    list_display = [
+        "title",
+        "status",
+        "publish_at",
+        "category",
+        "overall_score",
+        "last_reviewed",
+        "updated",
+    ]
+    list_filter = ["status", NeedsReviewFilter, "category", "is_sample"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated"
     readonly_fields = ["created", "updated"]
     save_on_top = True
+    actions = ["publish", "unpublish", "duplicate_as_draft", "export_yaml"]
     fieldsets = [
-        (None, {"fields": ["title", "article", "slug", "category", "status"]}),
+        (None, {"fields": ["title", "article", "slug", "category"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": ["status", "publish_at", "last_reviewed"],
+                "description": _(
+                    "Only publishers can change the status and the publishing time."
+                ),
+            },
+        ),
         (_("Overview"), {"fields": ["summary", "intro", "why_choose"]}),
         (
             _("Is it a good career?"),
@@ -150,6 +251,7 @@ class CareerPathAdmin(admin.ModelAdmin):
             _("History"),
             {"fields": ["is_sample", "created", "updated"], "classes": ["collapse"]},
         ),
+        (None, {"fields": ["revision_comment"]}),
     ]
     inlines = [
         FactorScoreInline,
@@ -168,6 +270,157 @@ class CareerPathAdmin(admin.ModelAdmin):
             return None
         # The same rounding as the site's templates.
         return floatformat(obj.overall_score, 1)
+
+    # Publishing is a permission of its own (the Publisher role has it).
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm("careers.publish_careerpath")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += ["status", "publish_at"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            stored = CareerPath.objects.filter(pk=obj.pk).first() if change else None
+            # Belt and braces behind the read-only fields: refuse any change.
+            expected = (stored.status, stored.publish_at) if stored else ("draft", None)
+            if (obj.status, obj.publish_at) != expected:
+                raise PermissionDenied
+        # Kept for the revision, which the admin's log entry would otherwise name.
+        request.revision_comment = form.cleaned_data.get("revision_comment")
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self.comment_revision(request, entry)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self.comment_revision(request, entry)
+        return entry
+
+    def comment_revision(self, request, entry):
+        comment = getattr(request, "revision_comment", "")
+        if comment and reversion.is_active():
+            reversion.set_comment(f"{comment} ({entry.get_change_message()})")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_change(request, obj)
+
+    @admin.action(
+        description=_("Publish selected career paths"), permissions=["publish"]
+    )
+    def publish(self, request, queryset):
+        count = workflow.set_status(queryset, CareerPath.Status.PUBLISHED, request.user)
+        self.message_user(
+            request,
+            ngettext("%d career path published.", "%d career paths published.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish selected career paths"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        count = workflow.set_status(
+            queryset, CareerPath.Status.UNPUBLISHED, request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d career path unpublished.", "%d career paths unpublished.", count
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Duplicate as draft"), permissions=["add"])
+    def duplicate_as_draft(self, request, queryset):
+        for career in queryset:
+            with reversion.create_revision():
+                copy = workflow.duplicate_as_draft(career)
+                reversion.set_user(request.user)
+                reversion.set_comment(
+                    _("Duplicated from %(title)s.") % {"title": career.title}
+                )
+            self.message_user(
+                request,
+                _("Created the draft “%(title)s”.") % {"title": copy.title},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Export as YAML"), permissions=["view"])
+    def export_yaml(self, request, queryset):
+        return admin_content.export_response(queryset)
+
+    def import_view(self, request):
+        return admin_content.import_view(self, request)
+
+    # Comparing two revisions, field by field.
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        # The compare form needs each entry's version id.
+        for action in response.context_data.get("action_list", []):
+            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
+        return response
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="careers_careerpath_import",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="careers_careerpath_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, object_id):
+        career = get_object_or_404(CareerPath, pk=object_id)
+        if not self.has_view_or_change_permission(request, career):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(career).select_related("revision")
+        try:
+            old = versions.get(pk=request.GET.get("old"))
+            new = versions.get(pk=request.GET.get("new"))
+        except (Version.DoesNotExist, ValueError):
+            messages.error(
+                request, _("Choose two revisions of this career to compare.")
+            )
+            return HttpResponseRedirect(
+                reverse("admin:careers_careerpath_history", args=[career.pk])
+            )
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare revisions of %(title)s") % {"title": career.title},
+            "opts": self.opts,
+            "original": career,
+            "old": old,
+            "new": new,
+            "rows": workflow.compare_revisions(old.revision, new.revision),
+        }
+        return TemplateResponse(
+            request, "admin/careers/careerpath/compare.html", context
+        )
 
 
 @admin.register(Category)

@@ -21,10 +21,13 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min
+from django.utils.timezone import now
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "careers:content-version"
+NEXT_CHANGE_KEY = "careers:next-scheduled-change"
 RETRY_SECONDS = 10
 
 
@@ -52,7 +55,7 @@ class Breaker:
         if self.down_since is not None:
             try:
                 # Changes made during the outage could not bump the version.
-                cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+                new_version()
             except Exception:
                 self.retry_at = time.monotonic() + RETRY_SECONDS
                 return default
@@ -64,16 +67,31 @@ class Breaker:
 breaker = Breaker()
 
 
+def next_scheduled_change():
+    """When the next scheduled career goes live, or None."""
+    from .models import CareerPath
+
+    return CareerPath.objects.scheduled().aggregate(at=Min("publish_at"))["at"]
+
+
+def new_version():
+    """Start a new content version, valid until the next scheduled change."""
+    version = uuid.uuid4().hex
+    cache.set_many(
+        {VERSION_KEY: version, NEXT_CHANGE_KEY: next_scheduled_change()}, timeout=None
+    )
+    return version
+
+
 def content_version():
-    """The current content version, creating one if the cache has none."""
+    """The current content version; a scheduled publication that has come due
+    starts a new one, so no page outlives the moment its content changes."""
 
     def read():
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            # add() so two nodes starting together agree on one version.
-            if not cache.add(VERSION_KEY, version, timeout=None):
-                version = cache.get(VERSION_KEY)
+        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+        version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
+        if version is None or (next_change is not None and next_change <= now()):
+            version = new_version()
         return version
 
     return breaker.call(read)
@@ -81,11 +99,7 @@ def content_version():
 
 def content_changed():
     """Invalidate every cached page, on every node, once the change commits."""
-    transaction.on_commit(
-        lambda: breaker.call(
-            lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        )
-    )
+    transaction.on_commit(lambda: breaker.call(new_version))
 
 
 def page_key(request, version):

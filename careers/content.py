@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -144,12 +145,31 @@ class Reader:
 
     def date(self, data, key, path):
         value = data.get(key)
-        if value is None or isinstance(value, datetime.date):
+        if value is None or (
+            isinstance(value, datetime.date)
+            and not isinstance(value, datetime.datetime)
+        ):
             return value
-        self.problem(
-            f"{path}.{key}", f"must be a date written as YYYY-MM-DD, not {value!r}"
-        )
+        where = f"{path}.{key}" if path else key
+        self.problem(where, f"must be a date written as YYYY-MM-DD, not {value!r}")
         return None
+
+    def moment(self, data, key, path):
+        """A date and time; without an offset it is read as UTC."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, datetime.datetime):
+            where = f"{path}.{key}" if path else key
+            self.problem(
+                where,
+                "must be a date and time written as YYYY-MM-DD HH:MM:SS+00:00, "
+                f"not {value!r}",
+            )
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        return value.astimezone(datetime.UTC)
 
     def full_clean(self, instance, path, exclude):
         """Run the model's own validation, reporting errors under `path`.
@@ -182,6 +202,8 @@ CAREER_KEYS = [
     "article",
     "category",
     "status",
+    "publish_at",
+    "last_reviewed",
     "sample",
     "summary",
     "intro",
@@ -227,6 +249,8 @@ def parse_data(data, filename):
         article=reader.text(data, "article", "", required=False) or "a",
         status=reader.text(data, "status", "", required=False) or "draft",
         is_sample=reader.boolean(data, "sample", ""),
+        publish_at=reader.moment(data, "publish_at", ""),
+        last_reviewed=reader.date(data, "last_reviewed", ""),
         summary=reader.text(data, "summary", ""),
         intro=reader.text(data, "intro", ""),
         why_choose=reader.text(data, "why_choose", ""),
@@ -456,8 +480,10 @@ def write(parsed):
 
     for source, stage in parsed.stages:
         stage.career = career
-        stage.source = (
-            SalarySource.objects.get_or_create(**source)[0] if source else None
+        # filter().first(): the admin allows two identical sources; either will do.
+        stage.source = source and (
+            SalarySource.objects.filter(**source).first()
+            or SalarySource.objects.create(**source)
         )
     Stage.objects.bulk_create(stage for _, stage in parsed.stages)
 
@@ -468,6 +494,11 @@ def write(parsed):
     for requirement in parsed.education:
         requirement.career = career
     EducationRequirement.objects.bulk_create(parsed.education)
+
+    if reversion.is_active():
+        # The children were bulk-created, unseen by reversion: record the career
+        # again now, following them, so the revision holds the whole career.
+        reversion.add_to_revision(career)
 
 
 # Export
@@ -524,6 +555,9 @@ def career_to_dict(career):
             "article": career.article,
             "category": career.category.name,
             "status": career.status,
+            "publish_at": career.publish_at
+            and career.publish_at.astimezone(datetime.UTC),
+            "last_reviewed": career.last_reviewed,
             "sample": career.is_sample or None,
             "summary": career.summary,
             "intro": career.intro,

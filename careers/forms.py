@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category
+from .models import Category, live_filter
 
 QUERY_MAX_LENGTH = 100
 COMPARE_MAX = 3
@@ -31,14 +31,20 @@ class DirectoryForm(forms.Form):
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.objects.filter(careers__status="published")
-        .distinct()
-        .order_by("name"),
+        queryset=Category.objects.none(),  # set per form: "live" depends on the time
         to_field_name="slug",
         required=False,
         empty_label=_("All categories"),
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = (
+            Category.objects.filter(live_filter("careers__"))
+            .distinct()
+            .order_by("name")
+        )
 
     def filters(self):
         """The filters to apply: the valid input, defaults for the rest."""

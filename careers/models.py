@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SCORE_MIN = 1
@@ -28,6 +29,7 @@ validate_currency = RegexValidator(
 class CareerStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class EducationKind(models.TextChoices):
@@ -79,9 +81,7 @@ class SkillQuerySet(models.QuerySet):
     def with_published_count(self):
         """Skills needed by published careers, with `career_count`."""
         return self.annotate(
-            career_count=Count(
-                "careers", filter=Q(careers__career__status=CareerStatus.PUBLISHED)
-            )
+            career_count=Count("careers", filter=live_filter("careers__career__"))
         ).filter(career_count__gt=0)
 
 
@@ -129,9 +129,22 @@ class SalarySource(models.Model):
         return self.name
 
 
+def live_filter(prefix=""):
+    """Published, and its publish_at (if any) has come: a query-time check, so a
+    scheduled career goes live by itself with no cron or worker."""
+    return Q(**{f"{prefix}status": CareerStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True})
+        | Q(**{f"{prefix}publish_at__lte": timezone.now()})
+    )
+
+
 class CareerPathQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=CareerPath.Status.PUBLISHED)
+        """What visitors see: published careers whose time has come."""
+        return self.filter(live_filter())
+
+    def scheduled(self):
+        return self.filter(status=CareerStatus.PUBLISHED, publish_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Everything for staff, who review drafts; published careers for others."""
@@ -271,7 +284,25 @@ class CareerPath(models.Model):
         max_length=20,
         choices=CareerStatus,
         default=CareerStatus.DRAFT,
-        help_text=_("Drafts are visible to staff only."),
+        help_text=_(
+            "Only published careers are shown to visitors; drafts and unpublished "
+            "careers are visible to staff only. Publishers change this."
+        ),
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A published career with a future time here goes live by itself at "
+            "that moment. Empty: live as soon as it is published."
+        ),
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked every fact and figure."),
     )
     is_sample = models.BooleanField(
         _("sample content"),
@@ -290,6 +321,9 @@ class CareerPath(models.Model):
         ordering = ["title"]
         verbose_name = _("career path")
         verbose_name_plural = _("career paths")
+        permissions = [
+            ("publish_careerpath", _("Can publish and unpublish career paths")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=CareerStatus.values),
@@ -310,6 +344,13 @@ class CareerPath(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_live(self):
+        """Visible to visitors now."""
+        return self.is_published and (
+            self.publish_at is None or self.publish_at <= timezone.now()
+        )
 
     # The methods below read the prefetched children of for_detail().
 

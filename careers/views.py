@@ -1,6 +1,7 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -9,7 +10,7 @@ from .caching import cache_public_page
 from .charts import salary_chart
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
-from .models import CareerPath, CareerSkill, Category, Skill
+from .models import CareerPath, CareerSkill, Category, Skill, live_filter
 
 
 class CleanPaginationMixin:
@@ -47,7 +48,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             form=DirectoryForm(),
             categories=Category.objects.annotate(
-                career_count=Count("careers", filter=Q(careers__status="published"))
+                career_count=Count("careers", filter=live_filter("careers__"))
             )
             .filter(career_count__gt=0)
             .order_by("name"),
@@ -98,6 +99,14 @@ class CareerDetailView(DetailView):
         return super().get_context_data(
             chart=salary_chart(self.object.stages.all()), **kwargs
         )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_live:
+            # A staff preview: never stored by any cache, never indexed.
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -150,7 +159,7 @@ class SkillDetailView(CleanPaginationMixin, ListView):
             Skill.objects.with_published_count(), slug=self.kwargs["slug"]
         )
         return (
-            CareerSkill.objects.filter(skill=self.skill, career__status="published")
+            CareerSkill.objects.filter(live_filter("career__"), skill=self.skill)
             .select_related("career__category", "skill")
             .order_by("career__title", "pk")
         )

@@ -75,6 +75,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The admin's "needs review" filter: careers (or salary data) older than this.
+REVIEW_AFTER_MONTHS = env.int("REVIEW_AFTER_MONTHS", default=12)
+
 # Admin login brute-force protection.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -97,6 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "reversion",
+    "adminsortable2",
     "careers",
 ]
 

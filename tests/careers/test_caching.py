@@ -16,6 +16,14 @@ from tests.conftest import MLOPS_FILE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """Whole-page caching on: these tests run in one process, where the
+    local-memory cache is shared just as Redis is between nodes."""
+    settings.PAGE_CACHE = True
+
+
 PUBLIC_PAGES = [
     "/",
     "/careers/",

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+import reversion
 from django.core.management.base import BaseCommand, CommandError
 
 from careers.content import ContentError, import_files
@@ -19,7 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, dry_run, **options):
         try:
-            parsed = import_files(files, dry_run=dry_run)
+            # One revision for the whole import, in each career's history.
+            with reversion.create_revision():
+                reversion.set_comment(
+                    "Imported from " + ", ".join(Path(f).name for f in files)
+                )
+                parsed = import_files(files, dry_run=dry_run)
         except ContentError as error:
             raise CommandError(
                 f"Nothing was imported; {len(error.problems)} problem(s) found:\n"

@@ -1,0 +1,294 @@
+"""Editorial workflow: roles, publishing, scheduling, preview, history, ordering."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from reversion.models import Version
+
+from careers.models import CareerPath
+from tests import factories
+from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def member(role):
+    user = get_user_model().objects.create_user(
+        role.lower(), password="not-used-in-tests", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(member("Editor"))
+    return client
+
+
+@pytest.fixture
+def publisher_client(client):
+    client.force_login(member("Publisher"))
+    return client
+
+
+def test_roles_are_created_by_a_migration(db):
+    """Editor and Publisher exist; only Publisher may publish."""
+    editor, publisher = (
+        Group.objects.get(name="Editor"),
+        Group.objects.get(name="Publisher"),
+    )
+    codes = set(publisher.permissions.values_list("codename", flat=True))
+    assert "publish_careerpath" in codes
+    assert "publish_careerpath" not in set(
+        editor.permissions.values_list("codename", flat=True)
+    )
+    assert codes > set(editor.permissions.values_list("codename", flat=True))
+
+
+def test_editor_cannot_publish(editor_client):
+    """No status field, no publish action, and a forged POST changes nothing."""
+    draft = factories.career(status=CareerPath.Status.DRAFT)
+    page = editor_client.get(change_url(draft))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.text
+    assert 'name="publish_at"' not in page.text
+
+    forged = form_data(page) | {"status": "published", "summary": "Edited."}
+    assert editor_client.post(change_url(draft), forged).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.summary, draft.status) == ("Edited.", "draft")
+
+    changelist = editor_client.get(CHANGELIST_URL)
+    assert 'value="publish"' not in changelist.text
+    response = editor_client.post(
+        CHANGELIST_URL, {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code in (200, 302)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_editor_creates_drafts_only(editor_client):
+    """A career an editor adds starts, and stays, a draft."""
+    category = factories.category()
+    page = editor_client.get("/admin/careers/careerpath/add/")
+    data = form_data(page) | {
+        "title": "Data Engineer",
+        "slug": "data-engineer",
+        "category": str(category.pk),
+        "summary": "Builds pipelines.",
+        "intro": "Intro.",
+        "why_choose": "Why.",
+        "good_career_summary": "Summary.",
+        "outlook": "Bright.",
+        "status": "published",
+    }
+    assert editor_client.post("/admin/careers/careerpath/add/", data).status_code == 302
+    assert CareerPath.objects.get(slug="data-engineer").status == "draft"
+
+
+def test_publisher_publishes_and_unpublishes(publisher_client):
+    """The publisher's actions change what visitors see, each as a revision."""
+    client = Client()  # an anonymous visitor beside the signed-in publisher
+    draft = factories.career(status=CareerPath.Status.DRAFT, slug="soon")
+    assert client.get("/careers/soon/").status_code == 404
+    response = publisher_client.post(
+        CHANGELIST_URL, {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert Version.objects.get_for_object(draft).count() == 1
+    publisher_client.post(
+        CHANGELIST_URL, {"action": "unpublish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == "unpublished"
+    assert 'name="status"' in publisher_client.get(change_url(draft)).text
+
+
+def test_preview_for_staff_and_404_for_visitors(admin_client, client):
+    """Staff see unpublished careers at their public URL, marked and uncacheable."""
+    for status in ("draft", "unpublished"):
+        career = factories.career(status=status)
+        assert client.get(career.get_absolute_url()).status_code == 404
+        response = admin_client.get(career.get_absolute_url())
+        assert response.status_code == 200
+        assert "Preview: not published." in response.text
+        assert response["X-Robots-Tag"] == "noindex"
+        assert "no-store" in response["Cache-Control"]
+    live = admin_client.get(factories.career().get_absolute_url())
+    assert "X-Robots-Tag" not in live
+    assert "Preview" not in live.text
+
+
+def test_save_and_preview_redirects_to_the_page(admin_client):
+    """The change form's “Save and preview” saves, then opens the public page."""
+    career = factories.career(status=CareerPath.Status.DRAFT)
+    page = admin_client.get(change_url(career))
+    assert 'name="_preview"' in page.text
+    data = form_data(page) | {"_preview": "Save and preview", "summary": "Fresh."}
+    data.pop("_save")
+    response = admin_client.post(change_url(career), data)
+    assert response.status_code == 302
+    assert response["Location"] == career.get_absolute_url()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_career_goes_live_by_itself(client, settings):
+    """Published with a future publish_at: hidden until that moment, then live,
+    and no cached page hides it (page cache on, as with Redis)."""
+    settings.PAGE_CACHE = True
+    start = timezone.now()
+    factories.career(title="Already Live")
+    factories.career(
+        title="Coming Soon",
+        slug="coming-soon",
+        publish_at=start + datetime.timedelta(hours=1),
+    )
+    with time_machine.travel(start, tick=False):
+        assert client.get("/careers/coming-soon/").status_code == 404
+        assert "Coming Soon" not in client.get("/careers/").text
+        assert "Coming Soon" not in client.get("/careers/").text  # now cached
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        assert client.get("/careers/coming-soon/").status_code == 200
+        assert "Coming Soon" in client.get("/careers/").text
+
+
+def test_scheduled_career_shows_its_time_to_staff(admin_client):
+    """Staff previewing a scheduled career see when it goes live."""
+    career = factories.career(
+        publish_at=timezone.now() + datetime.timedelta(days=2), slug="later"
+    )
+    html = admin_client.get("/careers/later/").text
+    assert "Scheduled to go live on" in html
+    assert career.is_live is False
+
+
+def test_ordering_has_no_gaps_after_reordering_and_deleting(admin_client):
+    """Positions are renumbered 1…n after a move and a delete."""
+    career = factories.career()
+    for position, title in [(1, "A"), (2, "B"), (3, "C"), (4, "D")]:
+        factories.step(career, position, title=title)
+    data = form_data(admin_client.get(change_url(career)))
+    # Delete B and move A to the end (after D).
+    data |= {"steps-1-DELETE": "on", "steps-0-position": "9"}
+    assert admin_client.post(change_url(career), data).status_code == 302
+    assert list(career.steps.values_list("title", "position")) == [
+        ("C", 1),
+        ("D", 2),
+        ("A", 3),
+    ]
+
+
+def test_duplicate_as_draft(admin_client):
+    """The action copies a career with all its children as a new draft."""
+    original = factories.full_career(size=3, slug="original", title="Original")
+    response = admin_client.post(
+        CHANGELIST_URL,
+        {"action": "duplicate_as_draft", "_selected_action": [original.pk]},
+    )
+    assert response.status_code == 302
+    copy = CareerPath.objects.get(slug="original-copy")
+    assert (copy.title, copy.status) == ("Copy of Original", "draft")
+    for name in ("scores", "steps", "stages", "skills", "education"):
+        assert getattr(copy, name).count() == 3
+    assert original.steps.count() == 3
+    admin_client.post(
+        CHANGELIST_URL,
+        {"action": "duplicate_as_draft", "_selected_action": [original.pk]},
+    )
+    assert CareerPath.objects.filter(slug="original-copy-2").exists()
+
+
+def test_needs_review_filter_and_last_reviewed_on_the_page(admin_client, client):
+    """Old reviews or old salary data need review; the page shows the date."""
+    today = datetime.date.today()
+    fresh = factories.career(title="Fresh", last_reviewed=today)
+    stale = factories.career(
+        title="Stale", last_reviewed=today.replace(year=today.year - 2)
+    )
+    old_data = factories.career(title="Old Data", last_reviewed=today)
+    factories.stage(
+        old_data,
+        1,
+        source=factories.source(retrieved_on=today.replace(year=today.year - 3)),
+    )
+    never = factories.career(title="Never Reviewed")
+    html = admin_client.get(CHANGELIST_URL, {"freshness": "stale"}).text
+    titles = set(
+        re.findall(r'<th class="field-title"><a href="[^"]*">([^<]*)</a>', html)
+    )
+    assert titles == {stale.title, old_data.title, never.title}
+    assert fresh.title not in titles
+    page = client.get(fresh.get_absolute_url()).text
+    assert f'Last reviewed <time datetime="{today:%Y-%m-%d}">' in page
+
+
+def test_every_admin_save_records_a_revision_with_its_comment(admin_client, mlops):
+    """Saving through the admin records who, when and the optional comment."""
+    data = form_data(admin_client.get(change_url(mlops)))
+    data |= {"summary": "Revised.", "revision_comment": "Tightened the summary."}
+    admin_client.post(change_url(mlops), data)
+    version = Version.objects.get_for_object(mlops).first()
+    assert version.revision.get_comment() == (
+        "Tightened the summary. (Changed Summary and Revision comment.)"
+    )
+    assert version.revision.user.is_superuser
+    # The revision holds the children too.
+    models = {v.content_type.model for v in version.revision.version_set.all()}
+    assert models >= {"careerpath", "factorscore", "step", "stage", "careerskill"}
+
+
+def children(career):
+    return {
+        name: sorted(
+            tuple(sorted((k, v) for k, v in row.items() if k not in ("id",)))
+            for row in getattr(career, name).values()
+        )
+        for name in ("scores", "steps", "stages", "skills", "education")
+    }
+
+
+def test_rollback_restores_inlines_exactly(admin_client, mlops):
+    """Rolling back to a revision restores the career and every child; the
+    rollback is itself a new revision. Compare shows what changed."""
+    # Revision 1: the import (import_careers records one).
+    before = children(mlops)
+
+    edited = form_data(admin_client.get(change_url(mlops)))
+    edited |= {
+        "summary": "Changed summary.",
+        "steps-0-title": "A different first step",
+        "steps-7-DELETE": "on",
+        "stages-4-salary_max": "250000",
+    }
+    assert admin_client.post(change_url(mlops), edited).status_code == 302
+    assert children(mlops) != before
+
+    versions = list(Version.objects.get_for_object(mlops))
+    assert len(versions) == 2
+    newer, older = versions
+    assert older.revision.get_comment() == "Imported from mlops-engineer.yaml"
+    compare = admin_client.get(
+        f"{change_url(mlops).removesuffix('change/')}history/compare/",
+        {"old": older.pk, "new": newer.pk},
+    )
+    assert compare.status_code == 200
+    assert "Changed summary." in compare.text
+    assert "A different first step" in compare.text
+
+    revision_url = f"{change_url(mlops).removesuffix('change/')}history/{older.pk}/"
+    rollback = form_data(admin_client.get(revision_url))
+    assert admin_client.post(revision_url, rollback).status_code == 302
+    mlops.refresh_from_db()
+    assert mlops.summary.startswith("MLOps Engineers deploy")
+    assert children(mlops) == before
+    assert Version.objects.get_for_object(mlops).count() == 3
