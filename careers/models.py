@@ -26,6 +26,17 @@ validate_currency = RegexValidator(
 )
 
 
+class ProseField(models.TextField):
+    """Long text with Unix line endings: browsers post textareas with CRLF, which
+    would otherwise make an untouched paragraph look edited in history and files."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+
 class CareerStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -62,7 +73,7 @@ class Factor(models.Model):
         unique=True,
         help_text=_("Factors are listed in this order on every career page."),
     )
-    description = models.TextField(
+    description = ProseField(
         _("description"),
         blank=True,
         help_text=_("What this factor measures, for visitors and editors."),
@@ -90,7 +101,7 @@ class Skill(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = ProseField(_("description"), blank=True)
 
     objects = SkillQuerySet.as_manager()
 
@@ -257,28 +268,28 @@ class CareerPath(models.Model):
         max_length=300,
         help_text=_("One or two sentences for listings and search results."),
     )
-    intro = models.TextField(
+    intro = ProseField(
         _("introduction"),
         help_text=_("What the role is. Separate paragraphs with a blank line."),
     )
-    why_choose = models.TextField(_("why choose this career"))
-    good_career_intro = models.TextField(
+    why_choose = ProseField(_("why choose this career"))
+    good_career_intro = ProseField(
         _("“is it a good career?” introduction"),
         blank=True,
         help_text=_("Shown above the factor scores."),
     )
-    good_career_summary = models.TextField(
+    good_career_summary = ProseField(
         _("“is it a good career?” summary"),
         help_text=_("The “In summary…” paragraph below the factor scores."),
     )
-    steps_intro = models.TextField(_("steps introduction"), blank=True)
-    steps_outro = models.TextField(_("steps closing note"), blank=True)
-    progression_intro = models.TextField(_("progression introduction"), blank=True)
-    progression_outro = models.TextField(_("progression closing note"), blank=True)
-    skills_intro = models.TextField(_("skills introduction"), blank=True)
-    education_intro = models.TextField(_("education introduction"), blank=True)
-    education_outro = models.TextField(_("education closing note"), blank=True)
-    outlook = models.TextField(_("future outlook"))
+    steps_intro = ProseField(_("steps introduction"), blank=True)
+    steps_outro = ProseField(_("steps closing note"), blank=True)
+    progression_intro = ProseField(_("progression introduction"), blank=True)
+    progression_outro = ProseField(_("progression closing note"), blank=True)
+    skills_intro = ProseField(_("skills introduction"), blank=True)
+    education_intro = ProseField(_("education introduction"), blank=True)
+    education_outro = ProseField(_("education closing note"), blank=True)
+    outlook = ProseField(_("future outlook"))
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -407,7 +418,7 @@ class FactorScore(models.Model):
         validators=[validate_score],
         help_text=_("From 1 (poor) to 10 (excellent)."),
     )
-    reason = models.TextField(_("reason"), help_text=_("Why this score."))
+    reason = ProseField(_("reason"), help_text=_("Why this score."))
 
     class Meta:
         ordering = ["career", "factor__position"]
@@ -434,7 +445,7 @@ class Step(Positioned):
         CareerPath, on_delete=models.CASCADE, related_name="steps"
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"))
+    text = ProseField(_("text"))
 
     class Meta(Positioned.Meta):
         verbose_name = _("step")
@@ -455,7 +466,7 @@ class Stage(Positioned):
         CareerPath, on_delete=models.CASCADE, related_name="stages"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = ProseField(_("description"))
     salary_min = models.PositiveIntegerField(
         _("salary minimum"),
         null=True,
@@ -557,7 +568,7 @@ class CareerSkill(Positioned):
             "Theory”. Empty: the skill's name."
         ),
     )
-    description = models.TextField(_("description"))
+    description = ProseField(_("description"))
 
     class Meta(Positioned.Meta):
         verbose_name = _("essential skill")
@@ -589,7 +600,7 @@ class EducationRequirement(Positioned):
         _("kind"), max_length=20, choices=EducationKind, default=EducationKind.DEGREE
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"))
+    text = ProseField(_("text"))
 
     class Meta(Positioned.Meta):
         verbose_name = _("education requirement")

@@ -42,7 +42,7 @@ def test_update_editing_screenshots(new_context, site):
     shot("2-change-page")
     shot("3-steps-inline", page.locator("#steps-group"))
 
-    page.get_by_label("Summary:").fill(
+    page.get_by_label("Summary:", exact=True).fill(
         "MLOps Engineers deploy, monitor and maintain machine learning models in "
         "production."
     )

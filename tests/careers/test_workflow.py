@@ -273,6 +273,9 @@ def test_rollback_restores_inlines_exactly(admin_client, mlops):
     assert admin_client.post(change_url(mlops), edited).status_code == 302
     assert children(mlops) != before
 
+    history = admin_client.get(f"{change_url(mlops).removesuffix('change/')}history/")
+    assert history.status_code == 200
+    assert "Compare two revisions" in history.text
     versions = list(Version.objects.get_for_object(mlops))
     assert len(versions) == 2
     newer, older = versions
@@ -292,3 +295,15 @@ def test_rollback_restores_inlines_exactly(admin_client, mlops):
     assert mlops.summary.startswith("MLOps Engineers deploy")
     assert children(mlops) == before
     assert Version.objects.get_for_object(mlops).count() == 3
+
+
+def test_textarea_line_endings_are_normalised(admin_client, mlops):
+    """Browsers post CRLF; texts keep LF, so history and exports show no change."""
+    data = form_data(admin_client.get(change_url(mlops)))
+    data["intro"] = data["intro"].replace("\n", "\r\n")
+    data["steps-0-text"] = "One line.\r\nAnother line."
+    assert admin_client.post(change_url(mlops), data).status_code == 302
+    mlops.refresh_from_db()
+    assert "\r" not in mlops.intro
+    assert mlops.intro.count("\n\n") == 1
+    assert mlops.steps.get(position=1).text == "One line.\nAnother line."
