@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from careers.models import CareerPath, ProseField
 from tests import factories
@@ -33,6 +34,10 @@ def fill_every_prose_field(instance, vector):
 @pytest.mark.parametrize("vector", XSS_VECTORS)
 def test_every_markdown_field_renders_attack_vectors_inert(client, vector):
     """Intro, reasons, steps, stages, skills, education, outlook: all inert."""
+    if "\x00" in vector and connection.vendor == "postgresql":
+        pytest.skip(
+            "PostgreSQL refuses NUL bytes in text: this vector cannot be stored"
+        )
     career = factories.full_career(size=1)
     fill_every_prose_field(career, vector)
     for name in ("scores", "steps", "stages", "skills", "education"):
