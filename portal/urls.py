@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("careers.api_urls")),
     path("", include("careers.urls")),
 ]
