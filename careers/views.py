@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db.models import Count
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from .charts import salary_chart
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
+from .seo import occupation_jsonld
 
 
 class CleanPaginationMixin:
@@ -97,7 +100,9 @@ class CareerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            chart=salary_chart(self.object.stages.all()), **kwargs
+            chart=salary_chart(self.object.stages.all()),
+            jsonld=occupation_jsonld(self.object, self.request),
+            **kwargs,
         )
 
     def render_to_response(self, context, **kwargs):
@@ -135,6 +140,10 @@ class CompareView(TemplateView):
             "choices": choices.values_list("slug", "title"),
             "selected": [c.slug for c in careers] + [""] * (COMPARE_MAX - len(careers)),
             "comparison": compare(careers) if len(careers) >= 2 else None,
+            "page_title": _("Compare %(titles)s")
+            % {"titles": " vs ".join(c.title for c in careers)}
+            if len(careers) >= 2
+            else _("Compare careers"),
             "picked": careers,
         }
         return super().get_context_data(**context, **kwargs)
@@ -166,3 +175,14 @@ class SkillDetailView(CleanPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(skill=self.skill, **kwargs)
+
+
+def robots_txt(request):
+    """Crawlers may read everything public; the admin is off limits."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -545,9 +545,10 @@ def test_staff_text_is_escaped(client, db):
     listing = get_html(client, "/careers/")
     home = get_html(client, "/")
 
-    # The summary twice (meta description and lead), every other field once.
+    # The summary four times (meta and Open Graph and Twitter descriptions, and
+    # the lead), every other field once; JSON-LD escapes it its own way.
     assert SCRIPT not in detail
-    assert detail.count(escaped) == 10
+    assert detail.count(escaped) == 12
     assert f'<meta name="description" content="{escaped}">' in detail
     assert f'<p class="lead">{escaped}</p>' in detail
     assert f'<div class="prose"><p>{escaped}</p></div>' in detail

@@ -1,0 +1,212 @@
+"""Findable and shareable: page metadata, JSON-LD, sitemap, robots, feed."""
+
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from careers.models import CareerPath
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def meta(html, attribute, name):
+    found = re.search(
+        rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', html
+    )
+    return found and found[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/", "Find a career that suits you · Career Portal"),
+        ("/careers/", "All careers · Career Portal"),
+        ("/careers/?q=mlops", "Careers matching “mlops” · Career Portal"),
+        ("/careers/mlops-engineer/", "MLOps Engineer Career Path · Career Portal"),
+        (
+            "/compare/?careers=mlops-engineer,other",
+            "Compare MLOps Engineer vs Other Role · Career Portal",
+        ),
+        ("/skills/", "Skills · Career Portal"),
+        (
+            "/skills/programming-languages/",
+            "Programming Languages: careers that need it · Career Portal",
+        ),
+    ],
+)
+def test_every_page_has_its_own_title_description_and_cards(client, mlops, url, title):
+    """Title, description, canonical, Open Graph and Twitter tags on every page."""
+    factories.career(title="Other Role", slug="other")
+    html = client.get(url).content.decode()
+    assert f"<title>{title}</title>" in html
+    description = meta(html, "name", "description")
+    assert description and len(description) > 20
+    path = url.split("?")[0]
+    assert f'<link rel="canonical" href="http://testserver{path}">' in html
+    assert meta(html, "property", "og:title") == title.removesuffix(" · Career Portal")
+    assert meta(html, "property", "og:url") == f"http://testserver{path}"
+    assert meta(html, "property", "og:description") == description
+    assert meta(html, "name", "twitter:card") == "summary"
+    assert meta(html, "name", "twitter:title") == meta(html, "property", "og:title")
+
+
+def jsonld(html):
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(block[1])
+
+
+def test_career_page_json_ld_matches_the_database(client, mlops):
+    """The Occupation and BreadcrumbList say exactly what the database holds."""
+    mlops.last_reviewed = datetime.date(2026, 10, 1)
+    mlops.save()
+    html = client.get(mlops.get_absolute_url()).content.decode()
+    occupation, breadcrumbs = jsonld(html)["@graph"]
+
+    assert occupation["@type"] == "Occupation"
+    assert occupation["name"] == "MLOps Engineer"
+    assert occupation["description"] == mlops.summary
+    assert occupation["occupationalCategory"] == "Data & AI"
+    stages = mlops.stages.order_by("position")
+    assert occupation["estimatedSalary"] == [
+        {
+            "@type": "MonetaryAmountDistribution",
+            "name": stage.title,
+            "currency": "USD",
+            "duration": "P1Y",
+            "minValue": stage.salary_min,
+            "maxValue": stage.salary_max,
+        }
+        for stage in stages
+        if stage.salary_min is not None
+    ]
+    assert [s["name"] for s in occupation["estimatedSalary"]] == [
+        "MLOps Engineer",
+        "Senior MLOps Engineer",
+        "MLOps Team Lead",
+        "Director of MLOps",
+    ]
+    education = list(mlops.education.order_by("position"))
+    assert [e["name"] for e in occupation["educationRequirements"]] == [
+        e.title for e in education if e.kind == "degree"
+    ]
+    assert [q["name"] for q in occupation["qualifications"]] == ["Certifications"]
+    assert [s["name"] for s in occupation["skills"]] == list(
+        mlops.skills.order_by("position").values_list("skill__name", flat=True)
+    )
+    assert occupation["skills"][0]["url"] == (
+        "http://testserver/skills/machine-learning-theory/"
+    )
+    assert occupation["mainEntityOfPage"] == {
+        "@type": "WebPage",
+        "@id": "http://testserver/careers/mlops-engineer/",
+        "lastReviewed": "2026-10-01",
+    }
+    assert breadcrumbs == {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "name": "Home",
+                "item": "http://testserver/",
+            },
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": "Careers",
+                "item": "http://testserver/careers/",
+            },
+            {
+                "@type": "ListItem",
+                "position": 3,
+                "name": "MLOps Engineer",
+                "item": "http://testserver/careers/mlops-engineer/",
+            },
+        ],
+    }
+
+
+def test_stages_without_salary_data_emit_no_salary(client, db):
+    """A career with no salary data has no estimatedSalary at all."""
+    career = factories.career()
+    factories.stage(career, 1)
+    occupation = jsonld(client.get(career.get_absolute_url()).content.decode())[
+        "@graph"
+    ][0]
+    assert "estimatedSalary" not in occupation
+
+
+def test_json_ld_cannot_be_broken_out_of(client, db):
+    """Text that tries to close the script element stays inside the JSON."""
+    career = factories.career(summary="</script><script>alert(1)</script>")
+    html = client.get(career.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert jsonld(html)["@graph"][0]["description"] == career.summary
+
+
+def sitemap_entries(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_public_pages_with_lastmod(client, mlops):
+    """Published careers, their skills and the fixed pages, each with lastmod;
+    never drafts, unpublished or scheduled careers, nor their only skills."""
+    factories.career(slug="draft", status=CareerPath.Status.DRAFT)
+    factories.career(slug="gone", status=CareerPath.Status.UNPUBLISHED)
+    later = factories.career(
+        slug="later", publish_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    factories.career_skill(later, 1, skill=factories.skill(slug="future-skill"))
+    entries = sitemap_entries(client)
+    assert set(entries) == {
+        "http://testserver/",
+        "http://testserver/careers/",
+        "http://testserver/skills/",
+        "http://testserver/careers/mlops-engineer/",
+        *(
+            f"http://testserver/skills/{slug}/"
+            for slug in mlops.skills.values_list("skill__slug", flat=True)
+        ),
+    }
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in entries.values())
+
+
+def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_atom_feed_of_recent_careers(client, mlops):
+    """The feed lists live careers, newest update first, and is linked from pages."""
+    factories.career(slug="secret", title="Secret", status=CareerPath.Status.DRAFT)
+    newer = factories.career(title="Newest Role")
+    response = client.get("/feeds/careers/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == [newer.title, mlops.title]
+    first = entries[0]
+    assert first.find(f"{ATOM}link").get("href") == (
+        f"http://testserver{newer.get_absolute_url()}"
+    )
+    assert first.find(f"{ATOM}updated").text.startswith(str(newer.updated.date()))
+    html = client.get("/").content.decode()
+    assert 'type="application/atom+xml"' in html and 'href="/feeds/careers/"' in html
