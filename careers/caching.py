@@ -103,7 +103,8 @@ def content_changed():
 
 
 def page_key(request, version):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # Scheme and host too: pages carry absolute links (canonical, JSON-LD).
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"careers:page:{version}:{request.method}:{path}"
 
 

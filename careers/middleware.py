@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from . import health
@@ -32,7 +32,14 @@ class DatabaseUnavailableMiddleware:
             exception,
             extra={"request": request, "status_code": 503},
         )
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"error": "The service is temporarily unavailable; retry shortly."},
+                status=503,
+            )
+            response["Access-Control-Allow-Origin"] = "*"
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response

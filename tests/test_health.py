@@ -120,3 +120,12 @@ def test_unhandled_errors_are_logged_with_their_path(client, caplog, db):
         assert client.get("/boom/").status_code == 500
     record = next(r for r in caplog.records if r.name == "django.request")
     assert json.loads(JsonFormatter().format(record))["path"] == "/boom/"
+
+
+def test_api_answers_json_while_the_database_is_down(client, database_at_a_closed_port):
+    """API clients get a JSON 503 with CORS, not the HTML page."""
+    response = client.get("/api/careers/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "error" in response.json()

@@ -212,3 +212,13 @@ def test_redis_shares_invalidation_between_processes(client, mlops, redis_cache)
     CareerPath.objects.filter(pk=mlops.pk).update(summary="From another node.")
     cache.set(VERSION_KEY, "another-node", timeout=None)
     assert "From another node." in client.get("/careers/mlops-engineer/").text
+
+
+@override_settings(ALLOWED_HOSTS=["a.example", "b.example"])
+def test_pages_are_cached_per_host(client, mlops):
+    """Pages carry absolute links (canonical, JSON-LD): one host's copy never
+    answers another host."""
+    first = client.get("/careers/mlops-engineer/", headers={"host": "a.example"})
+    second = client.get("/careers/mlops-engineer/", headers={"host": "b.example"})
+    assert 'href="http://a.example/careers/mlops-engineer/"' in first.text
+    assert 'href="http://b.example/careers/mlops-engineer/"' in second.text

@@ -21,6 +21,7 @@ from tests.careers.test_markup import (
 
 pytestmark = pytest.mark.django_db
 
+JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 DANGEROUS = ("<script", "<iframe", "<style", "<object", "<embed", "<math", "<base")
 
 
@@ -48,6 +49,10 @@ def test_every_markdown_field_renders_attack_vectors_inert(client, vector):
 
     for url in (career.get_absolute_url(), skill.get_absolute_url()):
         html = client.get(url).content.decode()
+        # JSON-LD is data, never run; it must not be closable from inside.
+        for data in JSON_LD_RE.findall(html):
+            assert "</" not in data and "<" not in data
+        html = JSON_LD_RE.sub("", html)
         lowered = html.lower()
         for tag in DANGEROUS:
             assert tag not in lowered, (url, tag)
