@@ -1,10 +1,12 @@
 """Editorial workflow: roles, publishing, scheduling, preview, history, ordering."""
 
 import datetime
+import importlib
 import re
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -15,7 +17,19 @@ from careers.models import CareerPath
 from tests import factories
 from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
+
+ROLES_MIGRATION = importlib.import_module(
+    "careers.migrations.0004_editor_and_publisher_roles"
+)
+
+
+@pytest.fixture
+def roles(db):
+    """The groups the data migration creates. Transactional tests (the browser
+    tests) flush every table, data-migration rows included, so recreate them
+    with the migration's own function."""
+    ROLES_MIGRATION.create_roles(django_apps, None)
 
 
 def member(role):
