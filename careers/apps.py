@@ -8,7 +8,8 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self):
-        from . import signals
+        from . import search, signals
 
         # Every model of this app is shown on some public page.
         signals.connect(self.get_models())
+        search.connect()

@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from . import search
 from .models import (
     CareerPath,
     CareerSkill,
@@ -462,6 +463,7 @@ def get_factor(name):
         return get_or_create_named(Factor, name, position=last + 1)
 
 
+@search.deferred()
 def write(parsed):
     """Create or replace one career path and all its children."""
     career = parsed.career

@@ -19,6 +19,7 @@ class DirectoryForm(forms.Form):
     """The directory's query parameters; anything invalid falls back to a default."""
 
     SORTS = [
+        ("relevance", _("Relevance")),
         ("title", _("Title (A–Z)")),
         ("score", _("Overall score")),
         ("salary", _("Top salary")),
@@ -50,11 +51,16 @@ class DirectoryForm(forms.Form):
         """The filters to apply: the valid input, defaults for the rest."""
         self.is_valid()
         data = self.cleaned_data
-        return {
-            "q": data.get("q") or "",
-            "category": data.get("category"),
-            "sort": data.get("sort") or "title",
-        }
+        q = data.get("q") or ""
+        sort = data.get("sort") or self.default_sort(q)
+        if sort == "relevance" and not q:
+            sort = "title"  # nothing to be relevant to
+        return {"q": q, "category": data.get("category"), "sort": sort}
+
+    @staticmethod
+    def default_sort(q):
+        """Searches list the best matches first; browsing lists A to Z."""
+        return "relevance" if q else "title"
 
 
 def parse_compare(values):

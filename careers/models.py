@@ -1,7 +1,8 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,23 +183,21 @@ class CareerPathQuerySet(models.QuerySet):
         return self.annotate(top_salary=Subquery(top))
 
     def search(self, query):
-        """Careers whose title, summary or skills contain every word of `query`."""
-        careers = self
-        for word in query.split():
-            skills = CareerSkill.objects.filter(career=OuterRef("pk")).filter(
-                Q(skill__name__icontains=word) | Q(title__icontains=word)
-            )
-            careers = careers.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Exists(skills)
-            )
-        return careers
+        """Careers matching `query` in their texts or their children's, best
+        first, annotated with `search_rank` and `headline` (careers.search)."""
+        from . import search
+
+        return search.search(self, query)
 
     def in_category(self, slug):
         return self.filter(category__slug=slug)
 
     def sorted_by(self, sort):
         """Order by `title`, `score` (best first) or `salary` (highest first)."""
+        if sort == "relevance" and "search_rank" not in self.query.annotations:
+            sort = "title"  # nothing was searched for
         orderings = {
+            "relevance": [F("search_rank").desc(), "title"],
             "title": ["title"],
             "score": [F("overall_score").desc(nulls_last=True), "title"],
             "salary": [F("top_salary").desc(nulls_last=True), "title"],
@@ -325,6 +324,15 @@ class CareerPath(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = SearchVectorField(
+        _("search document"),
+        null=True,
+        editable=False,
+        help_text=_(
+            "The career's texts and its children's, weighted for full-text "
+            "search; kept current by careers.search. PostgreSQL only."
+        ),
+    )
 
     objects = CareerPathQuerySet.as_manager()
 

@@ -76,10 +76,11 @@ class CareerListView(CleanPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         # The links and the form show what was applied, never raw input.
         query = QueryDict(mutable=True)
+        default_sort = DirectoryForm.default_sort(self.filters["q"])
         for name, value in self.filters.items():
             if name == "category" and value:
                 value = value.slug
-            if value and not (name == "sort" and value == "title"):
+            if value and not (name == "sort" and value == default_sort):
                 query[name] = value
         return super().get_context_data(
             form=DirectoryForm(initial=self.filters),

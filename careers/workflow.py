@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
+from . import search
 from .models import CareerPath, CareerStatus, Factor, Skill
 
 CHILDREN = ("scores", "steps", "stages", "skills", "education")
@@ -39,6 +40,7 @@ def unique_copy_slug(slug):
 
 
 @transaction.atomic
+@search.deferred()
 def duplicate_as_draft(career):
     """A draft copy of a career with all its children, to start a new one from."""
     children = {name: list(getattr(career, name).all()) for name in CHILDREN}
@@ -137,7 +139,7 @@ def compare_revisions(old, new):
     new_fields, new_children = version_rows(new)
     rows = []
     for field in CareerPath._meta.concrete_fields:
-        if field.name in ("id", "created", "updated"):
+        if field.name in ("id", "created", "updated", "search_document"):
             continue
         before = old_fields.get(field.attname)
         after = new_fields.get(field.attname)

@@ -1,0 +1,310 @@
+"""
+Directory search: ranked full-text search on PostgreSQL, containment elsewhere.
+
+`CareerPathQuerySet.search(q)` calls `search()` here. Both backends search the
+same texts, listed once in WEIGHTS, and annotate the same names:
+
+- `search_rank`: higher is better; `search()` orders by it, then by title.
+- `headline`: the summary as safe HTML with the matched words in <mark>, or
+  None where the database cannot tell which words matched (SQLite).
+
+On PostgreSQL the texts of a career and its children are stored, weighted, in
+`CareerPath.search_document` (a tsvector with a GIN index), because a document
+spanning five tables cannot be indexed any other way. `refresh()` recomputes it
+in one UPDATE. `connect()` runs it after every save or delete of a career or
+its children, as careers.signals does for the page cache. bulk_create() and
+QuerySet.update() send no signal: code that uses them on searched fields runs
+inside `deferred()`, which also refreshes a career once rather than per row.
+Elsewhere the column stays empty: the fallback reads the live tables.
+"""
+
+import functools
+import operator
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    TrigramWordSimilarity,
+)
+from django.db import connections, models, router
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Replace
+from django.db.models.signals import post_delete, post_save
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import CareerPath, Skill
+
+CONFIG = "english"
+
+# What is searched, as lookups from CareerPath, by weight (A counts most).
+WEIGHTS = {
+    "A": ["title"],
+    "B": ["summary", "skills__skill__name", "skills__title"],
+    "C": [
+        "intro",
+        "why_choose",
+        "good_career_intro",
+        "good_career_summary",
+        "steps_intro",
+        "steps_outro",
+        "progression_intro",
+        "progression_outro",
+        "skills_intro",
+        "education_intro",
+        "education_outro",
+        "outlook",
+        "steps__title",
+        "steps__text",
+        "stages__title",
+        "stages__description",
+        "skills__description",
+        "education__title",
+        "education__text",
+    ],
+}
+
+# A search is a few words: longer input is cut, which also bounds the SQL.
+MAX_LENGTH = 200
+MAX_WORDS = 10
+
+# ts_headline marks matches with these; the summary is stripped of them first,
+# so after escaping, they are the only thing that becomes markup.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
+WORD_RE = re.compile(r"[^\W_]+")
+# websearch syntax that a prefix query would contradict: "phrases" and -exclusions.
+OPERATOR_RE = re.compile(r'"|(?:^|\s)-')
+
+
+def every_lookup():
+    return [lookup for lookups in WEIGHTS.values() for lookup in lookups]
+
+
+def split(lookups):
+    """Career fields, and {relation: child lookups}, of a list of lookups."""
+    own, children = [], {}
+    for lookup in lookups:
+        head, _, rest = lookup.partition("__")
+        if rest:
+            children.setdefault(head, []).append(rest)
+        else:
+            own.append(lookup)
+    return own, children
+
+
+def child_rows(relation):
+    """The rows of a child relation (`steps`…) belonging to the outer career."""
+    model = CareerPath._meta.get_field(relation).related_model
+    return model.objects.filter(career=OuterRef("pk")).order_by()
+
+
+def search(careers, query):
+    """Careers matching `query`, best first, annotated with `search_rank` and
+    `headline`."""
+    query = query.replace("\x00", "")[:MAX_LENGTH].strip()
+    if not query:
+        return careers.annotate(
+            search_rank=Value(0.0), headline=Value(None, models.TextField())
+        )
+    if connections[careers.db].vendor == "postgresql":
+        careers = full_text(careers, query)
+    else:
+        careers = containment(careers, query)
+    return careers.order_by(F("search_rank").desc(), "title", "pk")
+
+
+# PostgreSQL
+
+
+class HighlightField(models.TextField):
+    """ts_headline output as safe HTML: all of it escaped, then the marks made
+    into <mark> elements."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        html = escape(value).replace(MARK_START, "<mark>")
+        return mark_safe(html.replace(MARK_STOP, "</mark>"))
+
+
+class Headline(SearchHeadline):
+    output_field = HighlightField()
+
+
+def prefix_query(query):
+    """The words of `query` for to_tsquery, the last as a prefix (`engin` finds
+    Engineer), or None when the query uses websearch operators or has no words.
+
+    Only letters and digits reach the tsquery, so its syntax cannot be injected.
+    """
+    if OPERATOR_RE.search(query):
+        return None
+    words = WORD_RE.findall(query)[:MAX_WORDS]
+    if not words:
+        return None
+    return " & ".join(f"'{word}'" for word in words) + ":*"
+
+
+def full_text(careers, query):
+    """Full-text matches first, by weighted rank; then titles similar to the
+    query, for typos, by trigram similarity."""
+    text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    if prefix := prefix_query(query):
+        text_query |= SearchQuery(prefix, search_type="raw", config=CONFIG)
+    # Operators rather than functions, so both use their GIN index; the title
+    # operator (%>) takes pg_trgm.word_similarity_threshold, 0.6 by default.
+    text_match = SearchVectorExact(F("search_document"), text_query)
+    title_match = TrigramWordSimilar(F("title"), Value(query))
+    return careers.filter(Q(text_match) | Q(title_match)).annotate(
+        search_rank=Case(
+            When(text_match, then=1 + SearchRank(F("search_document"), text_query)),
+            default=TrigramWordSimilarity(Value(query), "title"),
+            output_field=FloatField(),
+        ),
+        headline=Headline(
+            Replace(Replace("summary", Value(MARK_START)), Value(MARK_STOP)),
+            text_query,
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            highlight_all=True,
+        ),
+    )
+
+
+def document():
+    """A career's weighted tsvector, computed from its row and its children."""
+    vectors = []
+    for weight, lookups in WEIGHTS.items():
+        own, children = split(lookups)
+        texts = [child_text(relation, fields) for relation, fields in children.items()]
+        vectors.append(SearchVector(*own, *texts, weight=weight, config=CONFIG))
+    return functools.reduce(operator.add, vectors)
+
+
+def child_text(relation, fields):
+    """One text of `fields` of every row of a child relation."""
+    parts = [part for field in fields for part in (F(field), Value(" "))][:-1]
+    text = Concat(*parts, output_field=models.TextField()) if parts[1:] else parts[0]
+    joined = StringAgg(text, " ", order_by="position")
+    return Subquery(
+        child_rows(relation).values("career").annotate(text=joined).values("text"),
+        output_field=models.TextField(),
+    )
+
+
+def refresh(*careers):
+    """Recompute the search document of these careers (instances or keys)."""
+    update(CareerPath.objects.filter(pk__in=[getattr(c, "pk", c) for c in careers]))
+
+
+def update(careers):
+    """Recompute the search document of every career in a queryset; nothing
+    to do without PostgreSQL, where the fallback reads the live tables."""
+    if connections[router.db_for_write(CareerPath)].vendor == "postgresql":
+        careers.update(search_document=document())
+
+
+# The careers changed inside deferred(), refreshed when it ends; None outside.
+pending = ContextVar("careers_search_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """Refresh each career changed inside the block once, as the block ends.
+
+    For code that writes many rows of a career, which would otherwise refresh
+    it after every row, or that bulk-creates rows, which sends no signal. Also
+    a decorator. Nothing is refreshed if the block raises.
+    """
+    if pending.get() is not None:
+        yield  # nested: the outermost block refreshes
+        return
+    careers = set()
+    token = pending.set(careers)
+    try:
+        yield
+    finally:
+        pending.reset(token)
+    refresh(*careers)
+
+
+def changed(career_id):
+    if (careers := pending.get()) is None:
+        refresh(career_id)
+    else:
+        careers.add(career_id)
+
+
+def career_saved(sender, instance, **kwargs):
+    changed(instance.pk)
+
+
+def child_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, CareerPath) or getattr(origin, "model", None) is CareerPath:
+        return  # deleted with its career
+    changed(instance.career_id)
+
+
+def skill_saved(sender, instance, created, **kwargs):
+    if not created:  # a renamed skill renames it in every career that lists it
+        update(CareerPath.objects.filter(skills__skill=instance))
+
+
+def connect():
+    """Refresh search documents whenever a searched row is saved or deleted."""
+    post_save.connect(career_saved, sender=CareerPath, dispatch_uid="search-career")
+    for relation in split(every_lookup())[1]:
+        model = CareerPath._meta.get_field(relation).related_model
+        uid = f"search-{model._meta.label}"
+        post_save.connect(child_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
+    post_save.connect(skill_saved, sender=Skill, dispatch_uid="search-skill")
+
+
+# Elsewhere (SQLite): containment
+
+
+def containment(careers, query):
+    """Careers containing every word somewhere, any case; title matches first."""
+    words = query.split()[:MAX_WORDS]
+    for word in words:
+        careers = careers.filter(contains(word))
+    in_title = functools.reduce(
+        operator.and_, (Q(title__icontains=word) for word in words)
+    )
+    return careers.annotate(
+        search_rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0)),
+        headline=Value(None, models.TextField()),
+    )
+
+
+def contains(word):
+    """A career or one of its children contains `word`, any case."""
+    own, children = split(every_lookup())
+    conditions = [Q(**{f"{field}__icontains": word}) for field in own]
+    for relation, fields in children.items():
+        match = functools.reduce(
+            operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields)
+        )
+        conditions.append(Q(Exists(child_rows(relation).filter(match))))
+    return functools.reduce(operator.or_, conditions)

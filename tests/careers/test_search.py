@@ -1,0 +1,339 @@
+"""Directory search: ranked full-text search on PostgreSQL, containment elsewhere."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now
+
+from careers import search
+from careers.models import CareerPath, Step
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ON_POSTGRES = connection.vendor == "postgresql"
+postgres_only = pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="Stemming, prefixes, typos, highlighting and indexes are PostgreSQL "
+    "full-text features; other databases use the containment fallback",
+)
+fallback_only = pytest.mark.skipif(
+    ON_POSTGRES, reason="PostgreSQL ranks by full-text search instead"
+)
+
+CARD_RE = re.compile(r'<h3><a href="/careers/[^"]+/">([^<]+)</a></h3>')
+
+
+def refreshes(queries):
+    update = 'UPDATE "careers_careerpath" SET "search_document" ='
+    return [query for query in queries if query["sql"].startswith(update)]
+
+
+def found(query):
+    """Titles of the published careers matching `query`, best first."""
+    careers = CareerPath.objects.published().search(query)
+    return [career.title for career in careers]
+
+
+def test_a_title_match_ranks_above_a_body_only_match(db):
+    """A career named for the words comes before one that only mentions them."""
+    mention = factories.career(title="Platform Lead")
+    factories.step(mention, 1, text="Run Kubernetes clusters in production.")
+    factories.career(title="Kubernetes Administrator")
+    factories.career(title="Florist")
+
+    assert found("kubernetes") == ["Kubernetes Administrator", "Platform Lead"]
+
+
+def test_every_text_of_a_career_is_searched(db):
+    """Steps, stages, skills, education and section texts all count."""
+    texts = {
+        "step": lambda c: factories.step(c, 1, title="Learn zymurgy"),
+        "stage": lambda c: factories.stage(c, 1, description="Zymurgy lead."),
+        "skill name": lambda c: factories.career_skill(
+            c, 1, skill=factories.skill(name="Zymurgy")
+        ),
+        "skill heading": lambda c: factories.career_skill(c, 1, title="Zymurgy"),
+        "skill text": lambda c: factories.career_skill(c, 1, description="Zymurgy."),
+        "education": lambda c: factories.education(c, 1, text="A zymurgy course."),
+    }
+    for name, add in texts.items():
+        add(factories.career(title=f"Via {name}"))
+    factories.career(title="Via outlook", outlook="Zymurgy is growing.")
+    factories.career(title="Via summary", summary="Zymurgy, mostly.")
+    factories.career(title="Unrelated")
+
+    assert sorted(found("zymurgy")) == sorted(
+        [f"Via {name}" for name in texts] + ["Via outlook", "Via summary"]
+    )
+
+
+def test_a_skill_named_query_finds_careers_that_mention_it(db):
+    """A query for "python" finds careers listing the skill or mentioning it."""
+    python = factories.skill(name="Python")
+    factories.career_skill(factories.career(title="Data Analyst"), 1, skill=python)
+    factories.step(factories.career(title="Web Developer"), 1, text="Learn Python.")
+    factories.education(factories.career(title="Statistician"), 1, text="Python.")
+    factories.career_skill(factories.career(title="Designer"), 1)
+
+    assert found("python") == ["Data Analyst", "Statistician", "Web Developer"]
+
+
+def test_every_word_must_match(db):
+    """Words may match in different texts, but each must match somewhere."""
+    analyst = factories.career(title="Data Analyst")
+    factories.step(analyst, 1, text="Learn Python.")
+    factories.career(title="Data Engineer")
+
+    assert found("data python") == ["Data Analyst"]
+
+
+def test_drafts_and_scheduled_careers_never_match(db):
+    """Search reveals nothing a visitor may not see."""
+    factories.career(title="Secret Analyst", status=CareerPath.Status.DRAFT)
+    factories.career(title="Hidden Analyst", status=CareerPath.Status.UNPUBLISHED)
+    factories.career(title="Future Analyst", publish_at=now() + timedelta(days=1))
+    factories.career(title="Data Analyst")
+
+    assert found("analyst") == ["Data Analyst"]
+
+
+def test_a_word_in_a_new_step_becomes_findable_at_once(db):
+    """The search document follows every edit of a career's children."""
+    career = factories.career(title="Brewer")
+    assert found("zymurgy") == []
+
+    step = factories.step(career, 1, text="Study zymurgy.")
+    assert found("zymurgy") == ["Brewer"]
+
+    step.text = "Study fermentation."
+    step.save()
+    assert found("zymurgy") == []
+    assert found("fermentation") == ["Brewer"]
+
+    step.delete()
+    assert found("fermentation") == []
+
+
+def test_deferred_refreshes_each_career_once_at_the_end(db):
+    """Bulk-created rows count; many saves cost one refresh."""
+    career = factories.career(title="Brewer")
+    with CaptureQueriesContext(connection) as queries, search.deferred():
+        career.save()
+        factories.step(career, 1)
+        Step.objects.bulk_create([Step(career=career, position=2, text="Zymurgy.")])
+    assert len(refreshes(queries)) == (1 if ON_POSTGRES else 0)
+    assert found("zymurgy") == ["Brewer"]
+
+
+def test_nothing_is_refreshed_when_a_deferred_block_fails(db):
+    """An error inside deferred() propagates, with no refresh on the way out."""
+    career = factories.career(title="Brewer")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ZeroDivisionError),
+        search.deferred(),
+    ):
+        career.save()
+        1 / 0  # noqa: B018
+    assert refreshes(queries) == []
+
+
+def test_a_renamed_skill_is_found_by_its_new_name(db):
+    """A skill's name is searched in every career that lists it."""
+    skill = factories.skill(name="Excel")
+    factories.career_skill(factories.career(title="Accountant"), 1, skill=skill)
+    skill.name = "Spreadsheets"
+    skill.save()
+
+    assert found("spreadsheets") == ["Accountant"]
+    assert found("excel") == []
+
+
+def test_an_imported_career_is_found_by_its_steps_and_skills(mlops):
+    """An import bulk-creates children; its career is searchable by them."""
+    assert found("kubernetes") == ["MLOps Engineer"]  # a step's text
+    assert found("scala") == ["MLOps Engineer"]  # a skill's description
+
+
+HOSTILE = [
+    "data\x00analyst",
+    "a" * 10_000,
+    "engin:*",
+    "' & '",
+    "!!(",
+    "<-> | &",
+    '"unclosed phrase',
+    "-",
+    "or",
+    "\\",
+    "%_",
+    "🙂 ünïcödé",
+    " ".join(["word"] * 500),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_any_query_is_answered_without_error(db, query):
+    """NUL bytes, operators, quotes and very long input never raise."""
+    factories.career(title="Data Analyst", summary="Anything & more")
+    found(query)  # evaluates the query
+
+
+def test_a_blank_query_matches_everything(db):
+    """Nothing to search for filters nothing."""
+    factories.career(title="Data Analyst")
+    assert found("   ") == ["Data Analyst"]
+
+
+def test_search_pages_cost_the_same_queries_at_any_size(
+    client, db, django_assert_max_num_queries
+):
+    """Ranking and highlighting add no query per career."""
+    for _ in range(3):
+        factories.full_career(size=3)
+    with django_assert_max_num_queries(3) as small:
+        client.get("/careers/", {"q": "career"})
+    for _ in range(27):
+        factories.full_career(size=3)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(CARD_RE.findall(client.get("/careers/?q=career").text)) == 24
+
+
+# PostgreSQL
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("engin", ["MLOps Engineer"]),  # a prefix of the last word
+        ("mlops engin", ["MLOps Engineer"]),
+        ("ml", ["MLOps Engineer"]),
+        ("enginee", ["MLOps Engineer"]),  # the title's trigrams
+        ("engineering", ["MLOps Engineer"]),  # the same stem
+        ("flor", ["Florist"]),
+    ],
+)
+def test_the_last_word_may_be_a_prefix(db, query, expected):
+    """Results appear while the visitor is still typing."""
+    factories.career(title="MLOps Engineer")
+    factories.career(title="Florist")
+
+    assert found(query) == expected
+
+
+@postgres_only
+@pytest.mark.parametrize("query", ["mlops enginer", "mlps engineer", "MLOPs engineeer"])
+def test_typos_in_titles_are_forgiven(db, query):
+    """A misspelt title still finds the career (the last two only by trigrams)."""
+    factories.career(title="MLOps Engineer")
+    factories.career(title="Florist")
+
+    assert found(query) == ["MLOps Engineer"]
+
+
+@postgres_only
+def test_full_text_matches_rank_above_similar_titles(db):
+    """A title that is only spelt like the query comes after every real match."""
+    factories.career(title="Dota Engineer")  # similar, but no "data"
+    body = factories.career(title="Platform Lead")
+    factories.step(body, 1, text="Work as a data engineer first.")
+    factories.career(title="Data Engineer")
+
+    assert found("data engineer") == ["Data Engineer", "Platform Lead", "Dota Engineer"]
+    ranks = [c.search_rank for c in CareerPath.objects.search("data engineer")]
+    assert ranks[1] > 1 >= ranks[2]
+
+
+@postgres_only
+def test_websearch_syntax(db):
+    """Quoted phrases, -exclusions and "or" work as on web search engines."""
+    factories.step(factories.career(title="A"), 1, text="Machine learning, Python.")
+    factories.step(factories.career(title="B"), 1, text="Learning machine, Java.")
+    factories.step(factories.career(title="C"), 1, text="Python and Java.")
+
+    assert found('"machine learning"') == ["A"]
+    assert found("python -java") == ["A"]
+    assert sorted(found("python or java")) == ["A", "B", "C"]
+
+
+@postgres_only
+def test_the_headline_marks_matches_and_escapes_everything_else(client, db):
+    """Markup in a summary comes out escaped; only <mark> is markup."""
+    factories.career(
+        title="Brewer",
+        summary='<script>alert("x")</script> Zymurgy & <b>\ue000more\ue001</b>.',
+    )
+
+    (career,) = CareerPath.objects.search("zymurgy")
+    assert career.headline == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Zymurgy</mark> "
+        "&amp; &lt;b&gt;more&lt;/b&gt;."
+    )
+
+    html = client.get("/careers/", {"q": "zymurgy"}).text
+    assert "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>" in html
+    assert "<script>alert" not in html
+
+
+@postgres_only
+def test_the_headline_is_the_whole_summary_when_only_the_body_matches(db):
+    """The card keeps its summary, unmarked, for a match elsewhere."""
+    career = factories.career(title="Brewer", summary="Makes beer.")
+    factories.step(career, 1, text="Study zymurgy.")
+
+    (career,) = CareerPath.objects.search("zymurgy")
+    assert career.headline == "Makes beer."
+
+
+@postgres_only
+def test_the_search_uses_its_indexes(db):
+    """Both conditions can use a GIN index, so search stays fast at any size."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'careers_careerpath'"
+        )
+        indexes = {name for (name,) in cursor.fetchall()}
+        # Too few rows here for the planner to prefer an index by itself.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = CareerPath.objects.published().search("mlops enginer").explain()
+    assert {"careers_careerpath_search_gin", "careers_careerpath_title_trgm"} <= indexes
+    assert "Bitmap Index Scan on careers_careerpath_search_gin" in plan
+    assert "Bitmap Index Scan on careers_careerpath_title_trgm" in plan
+
+
+# Elsewhere
+
+
+@fallback_only
+def test_the_fallback_puts_title_matches_first_then_orders_by_title(db):
+    """Without ranking, careers named for every word come first."""
+    for title in ("Zoo Keeper", "Analyst", "Data Analyst"):
+        factories.step(factories.career(title=title), 1, text="Data and analysis.")
+    factories.career(title="Analyst of Data")
+
+    assert found("data analyst") == ["Analyst of Data", "Data Analyst", "Analyst"]
+    assert found("data") == ["Analyst of Data", "Data Analyst", "Analyst", "Zoo Keeper"]
+
+
+@fallback_only
+def test_the_fallback_has_no_headline(client, db):
+    """The card shows the summary, escaped, when there is no headline."""
+    factories.career(title="Brewer", summary="<b>Zymurgy</b>")
+
+    (career,) = CareerPath.objects.search("zymurgy")
+    assert career.headline is None
+    assert "<p>&lt;b&gt;Zymurgy&lt;/b&gt;</p>" in client.get("/careers/?q=zymurgy").text
+
+
+def test_refresh_accepts_careers_and_keys(db):
+    """refresh() takes instances or primary keys; without PostgreSQL it is a no-op."""
+    career = factories.career(title="Brewer")
+    CareerPath.objects.filter(pk=career.pk).update(search_document=None)
+    search.refresh(career.pk)
+    career.refresh_from_db()
+    assert (career.search_document is not None) == ON_POSTGRES
