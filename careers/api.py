@@ -198,12 +198,9 @@ class CareerListApi(ApiView):
     def get(self, request):
         params = self.params()
         filters = self.filters(params)
-        careers = with_salary_span(CareerPath.objects.published().for_listing())
-        if filters["q"]:
-            careers = careers.search(filters["q"])
-        if filters["category"]:
-            careers = careers.in_category(filters["category"].slug)
-        careers = careers.sorted_by(filters["sort"])
+        careers = with_salary_span(
+            CareerPath.objects.published().for_listing()
+        ).matching(**filters)
 
         raw_page = params.get("page", "")
         number = self.page_number(raw_page)

@@ -204,6 +204,14 @@ class CareerPathQuerySet(models.QuerySet):
         }
         return self.order_by(*orderings[sort], "pk")
 
+    def matching(self, q="", category=None, sort="title"):
+        """The directory's filters (a DirectoryForm's filters()), for the page and
+        the API alike."""
+        careers = self.search(q) if q else self
+        if category:
+            careers = careers.in_category(category.slug)
+        return careers.sorted_by(sort)
+
     def for_listing(self):
         """What a career card shows: category, overall score and top salary."""
         return self.select_related("category").with_overall_score().with_top_salary()

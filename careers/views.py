@@ -66,12 +66,7 @@ class HomeView(TemplateView):
 class CareerListView(CleanPaginationMixin, ListView):
     def get_queryset(self):
         self.filters = DirectoryForm(self.request.GET).filters()
-        careers = CareerPath.objects.published().for_listing()
-        if self.filters["q"]:
-            careers = careers.search(self.filters["q"])
-        if self.filters["category"]:
-            careers = careers.in_category(self.filters["category"].slug)
-        return careers.sorted_by(self.filters["sort"])
+        return CareerPath.objects.published().for_listing().matching(**self.filters)
 
     def get_context_data(self, **kwargs):
         # The links and the form show what was applied, never raw input.
