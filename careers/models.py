@@ -213,8 +213,15 @@ class CareerPathQuerySet(models.QuerySet):
         return careers.sorted_by(sort)
 
     def for_listing(self):
-        """What a career card shows: category, overall score and top salary."""
-        return self.select_related("category").with_overall_score().with_top_salary()
+        """What a career card shows: category, overall score and top salary.
+
+        The search document (kilobytes per career) is for the database only."""
+        return (
+            self.select_related("category")
+            .defer("search_document")
+            .with_overall_score()
+            .with_top_salary()
+        )
 
     def for_detail(self):
         """Everything the career page shows, in a fixed number of queries."""
