@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo serve test lint format clean
+.PHONY: install run demo serve audit test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +40,14 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn --config gunicorn.conf.py portal.wsgi
+
+# Lighthouse on /, /careers/ and a career page; fails below package.json's thresholds.
+audit: install node_modules/.installed
+	$(BIN)/python bench/audit.py
+
+node_modules/.installed: package.json package-lock.json
+	npm ci
+	touch $@
 
 test: install
 	$(BIN)/python -m pytest
