@@ -15,13 +15,19 @@ the version is bumped, since changes made meanwhile could not bump it.
 import functools
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils.http import parse_etags
 from django.utils.timezone import now
 
 logger = logging.getLogger(__name__)
@@ -29,6 +35,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "careers:content-version"
 NEXT_CHANGE_KEY = "careers:next-scheduled-change"
 RETRY_SECONDS = 10
+PRECONDITIONS = {"HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
 
 
 class Breaker:
@@ -108,41 +115,146 @@ def page_key(request, version):
     return f"careers:page:{version}:{request.method}:{path}"
 
 
-def is_cacheable(request):
-    # Staff (any signed-in user) always see fresh pages, drafts included.
-    return (
-        settings.PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+def cache_public_page(view):
+    """Mark a view's pages as the same for every visitor, so PageCacheMiddleware
+    may store them and answer anonymous GETs from the cache."""
+    view.public_page = True
+    return view
+
+
+def is_public_page(request):
+    return _is_public_path(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_public_path(urlconf, path):
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    return getattr(match.func, "public_page", False) or (
+        view_class is not None and getattr(view_class.dispatch, "public_page", False)
     )
 
 
-def cache_public_page(view):
-    """Serve anonymous GETs of a public page from the cache, keyed by version."""
+class LocalPages:
+    """The pages this process served lately, in front of the shared cache.
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_cacheable(request):
-            return view(request, *args, **kwargs)
+    Keys carry the content version, which is read from the shared cache on
+    every request, so a change on any node still shows at once everywhere;
+    this only saves fetching and unpickling the page itself.
+    """
+
+    def __init__(self, size=256):
+        self.size = size
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def set(self, key, page):
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+local_pages = LocalPages()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A stored response: all it needs to be sent again, and cheap to pickle."""
+
+    status: int
+    headers: tuple
+    content: bytes
+
+    @classmethod
+    def from_response(cls, response):
+        return cls(response.status_code, tuple(response.items()), response.content)
+
+    def response(self, request):
+        headers = dict(self.headers)
+        if not_modified(request, headers.get("ETag")):
+            # Every header a 200 would carry (CORS included), but no body.
+            for name in ("Content-Type", "Content-Length"):
+                headers.pop(name, None)
+            return HttpResponseNotModified(headers=headers)
+        return HttpResponse(self.content, status=self.status, headers=headers)
+
+
+def not_modified(request, etag):
+    wanted = request.META.get("HTTP_IF_NONE_MATCH")
+    if not (etag and wanted):
+        return False
+    return etag in parse_etags(wanted) or wanted.strip() == "*"
+
+
+def storable(response):
+    # "Vary: Cookie" is fine: only requests without a session cookie are
+    # answered from the cache, and a response that sets a cookie is not stored.
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class PageCacheMiddleware:
+    """Answer anonymous GETs of public pages from the cache, 304 included.
+
+    It sits just inside WhiteNoise, before everything a cached page does not
+    need (sessions, CSRF, authentication), and stores responses on their way
+    out, after those have added their headers. A visitor without a session
+    cookie cannot be signed in, so that is all it checks; staff, who always
+    have one, get fresh pages and drafts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.eligible(request):
+            return self.get_response(request)
         version = content_version()
         if version is None:  # cache unavailable
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
         key = page_key(request, version)
-        cached = breaker.call(lambda: cache.get(key))
-        if cached is not None:
-            return cached
-        response = view(request, *args, **kwargs)
-
-        def store(response):
-            if response.status_code == 200 and not response.cookies:
-                breaker.call(
-                    lambda: cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-                )
-
-        if hasattr(response, "render") and callable(response.render):
-            response.add_post_render_callback(store)
-        else:
-            store(response)
+        page = local_pages.get(key)
+        if page is None:
+            page = breaker.call(lambda: cache.get(key))
+            if page is not None:
+                local_pages.set(key, page)
+        if page is not None:
+            return page.response(request)
+        response = self.get_response(request)
+        if storable(response):
+            page = Page.from_response(response)
+            local_pages.set(key, page)
+            breaker.call(lambda: cache.set(key, page, settings.PAGE_CACHE_SECONDS))
         return response
 
-    return wrapper
+    @staticmethod
+    def eligible(request):
+        return (
+            settings.PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # Preconditions other than If-None-Match are left to the views.
+            and not PRECONDITIONS.intersection(request.META)
+            and is_public_page(request)
+        )

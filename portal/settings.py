@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "careers.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages leave here, with the headers of everything below.
+    "careers.caching.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "careers.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -161,6 +163,8 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, minus a new client object per operation.
+    CACHES["default"]["BACKEND"] = "careers.cache_backend.RedisCache"
     # An unreachable Redis costs each request at most this long; pages are then
     # served uncached (careers.caching).
     CACHES["default"].setdefault("OPTIONS", {}).update(
@@ -219,5 +223,8 @@ LOGGING = {
             "formatter": "json",
         }
     },
-    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["stdout"],
+        "level": env.str("LOG_LEVEL", default="INFO").upper(),
+    },
 }

@@ -25,12 +25,14 @@ def fresh_cache():
     must not answer another."""
     from django.core.cache import cache
 
-    from careers.caching import breaker
+    from careers.caching import breaker, local_pages
 
     breaker.__init__()
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture

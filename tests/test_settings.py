@@ -58,7 +58,7 @@ def test_environment_selects_database_and_cache():
     assert result.stdout.split(" ")[:3] == [
         "True",
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "careers.cache_backend.RedisCache",
     ]
 
 

@@ -34,7 +34,7 @@ PUBLIC_PAGES = [
 ]
 CLOSED_PORT_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "careers.cache_backend.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -173,7 +173,7 @@ def redis_cache():
     """The real Redis, database 5, emptied before and after."""
     settings = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careers.cache_backend.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/5",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -222,3 +222,42 @@ def test_pages_are_cached_per_host(client, mlops):
     second = client.get("/careers/mlops-engineer/", headers={"host": "b.example"})
     assert 'href="http://a.example/careers/mlops-engineer/"' in first.text
     assert 'href="http://b.example/careers/mlops-engineer/"' in second.text
+
+
+def test_cached_api_answers_keep_cors_and_preconditions(client, mlops):
+    """Served from the cache, the API still sends CORS headers with 304s, and
+    If-Match still reaches the view."""
+    url = "/api/careers/mlops-engineer/"
+    etag = client.get(url)["ETag"]
+    cached = client.get(url, headers={"if-none-match": etag})
+    assert cached.status_code == 304
+    assert cached["Access-Control-Allow-Origin"] == "*"
+    assert cached["ETag"] == etag
+    assert client.get(url, headers={"if-match": '"other"'}).status_code == 412
+
+
+def test_a_session_cookie_skips_the_cache(client, mlops):
+    """Only a request without a session cookie can be anonymous for sure."""
+    client.get("/careers/mlops-engineer/")
+    CareerPath.objects.filter(pk=mlops.pk).update(title="Quietly Renamed")
+    assert "Quietly Renamed" not in client.get("/careers/mlops-engineer/").text
+    client.cookies["sessionid"] = "not-a-session"
+    assert "Quietly Renamed" in client.get("/careers/mlops-engineer/").text
+
+
+def test_pages_are_served_from_process_memory_once_fetched(client, mlops, redis_cache):
+    """Each process keeps the pages it fetched; the version still comes from
+    Redis on every request, so invalidation stays instant."""
+    from careers.caching import local_pages
+
+    client.get("/careers/mlops-engineer/")
+    assert len(local_pages.pages) == 1
+    cache._cache.get_client().flushdb()  # the page is gone from Redis...
+    cache.set(VERSION_KEY, cache.get(VERSION_KEY) or "v", timeout=None)
+    assert client.get("/careers/mlops-engineer/").status_code == 200
+
+
+def test_one_redis_client_is_reused(redis_cache):
+    """Django's backend builds a client per operation; ours keeps one."""
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
