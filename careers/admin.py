@@ -23,6 +23,7 @@ from reversion.models import Version
 from . import admin_content, workflow
 from .markup import MARKDOWN_HELP
 from .models import (
+    DERIVED_FIELDS,
     CareerPath,
     CareerSkill,
     Category,
@@ -189,6 +190,13 @@ class CareerPathForm(forms.ModelForm):
 class CareerPathAdmin(MarkdownHelpMixin, SortableAdminBase, VersionAdmin):
     form = CareerPathForm
     object_history_template = "admin/careers/careerpath/object_history.html"
+
+    def reversion_register(self, model, **options):
+        # Derived fields are recomputed from the rest; revisions need not keep them.
+        if model is CareerPath:
+            options["exclude"] = DERIVED_FIELDS
+        super().reversion_register(model, **options)
+
     # Reversion's changelist plus an "Import careers" link.
     change_list_template = "admin/careers/careerpath/change_list.html"
     list_display = [

@@ -8,8 +8,9 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self):
-        from . import search, signals
+        from . import rendering, search, signals
 
         # Every model of this app is shown on some public page.
         signals.connect(self.get_models())
         search.connect()
+        rendering.connect()

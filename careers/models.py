@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 SCORE_MIN = 1
 SCORE_MAX = 10
+# Kept up to date from the rest of the row and its children; large, and only
+# read where they are used.
+DERIVED_FIELDS = (
+    "search_document",
+    "rendered_article",
+    "rendered_data",
+    "rendered_version",
+)
 
 
 def validate_score(value):
@@ -215,38 +223,45 @@ class CareerPathQuerySet(models.QuerySet):
     def for_listing(self):
         """What a career card shows: category, overall score and top salary.
 
-        The search document (kilobytes per career) is for the database only."""
+        The search document and the rendered page (kilobytes per career) are
+        not needed here."""
         return (
             self.select_related("category")
-            .defer("search_document")
+            .defer(*DERIVED_FIELDS)
             .with_overall_score()
             .with_top_salary()
         )
 
     def for_detail(self):
         """Everything the career page shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
-            Prefetch(
-                "scores",
-                queryset=FactorScore.objects.select_related("factor").order_by(
-                    "factor__position"
+        return (
+            self.select_related("category")
+            .defer(*DERIVED_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "scores",
+                    queryset=FactorScore.objects.select_related("factor").order_by(
+                        "factor__position"
+                    ),
                 ),
-            ),
-            Prefetch("steps", queryset=Step.objects.order_by("position")),
-            Prefetch(
-                "stages",
-                queryset=Stage.objects.select_related("source").order_by("position"),
-            ),
-            Prefetch(
-                "skills",
-                queryset=CareerSkill.objects.select_related("skill").order_by(
-                    "position"
+                Prefetch("steps", queryset=Step.objects.order_by("position")),
+                Prefetch(
+                    "stages",
+                    queryset=Stage.objects.select_related("source").order_by(
+                        "position"
+                    ),
                 ),
-            ),
-            Prefetch(
-                "education",
-                queryset=EducationRequirement.objects.order_by("position"),
-            ),
+                Prefetch(
+                    "skills",
+                    queryset=CareerSkill.objects.select_related("skill").order_by(
+                        "position"
+                    ),
+                ),
+                Prefetch(
+                    "education",
+                    queryset=EducationRequirement.objects.order_by("position"),
+                ),
+            )
         )
 
 
@@ -339,6 +354,24 @@ class CareerPath(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # The article and structured data of the career's page, rendered once after
+    # each change (careers.rendering), so visitors' requests don't render them.
+    rendered_article = models.TextField(
+        _("rendered article"), blank=True, editable=False
+    )
+    rendered_data = models.JSONField(
+        _("rendered structured data"), null=True, editable=False
+    )
+    rendered_version = models.CharField(
+        _("rendered with"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The renderer version of rendered_article, or a stale marker after a "
+            "change: it is then rendered again on the next visit."
+        ),
+    )
     search_document = SearchVectorField(
         _("search document"),
         null=True,

@@ -3,10 +3,28 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# The keys whose values are links; stored site-relative, made absolute per host.
+LINK_KEYS = frozenset({"url", "@id", "item"})
 
-def occupation_jsonld(career, request):
-    """An Occupation and a BreadcrumbList for a career loaded with for_detail()."""
-    page = request.build_absolute_uri(career.get_absolute_url())
+
+def with_origin(data, origin):
+    """`data` with every site-relative link prefixed by `origin` (scheme://host)."""
+    if isinstance(data, dict):
+        return {
+            key: origin + value
+            if key in LINK_KEYS and isinstance(value, str) and value.startswith("/")
+            else with_origin(value, origin)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [with_origin(item, origin) for item in data]
+    return data
+
+
+def occupation_jsonld(career):
+    """An Occupation and a BreadcrumbList for a career loaded with for_detail(),
+    with site-relative links: see with_origin()."""
+    page = career.get_absolute_url()
     salaries = [
         {
             "@type": "MonetaryAmountDistribution",
@@ -49,7 +67,7 @@ def occupation_jsonld(career, request):
             {
                 "@type": "DefinedTerm",
                 "name": entry.skill.name,
-                "url": request.build_absolute_uri(entry.skill.get_absolute_url()),
+                "url": entry.skill.get_absolute_url(),
             }
             for entry in career.skills.all()
         ],
@@ -73,7 +91,7 @@ def occupation_jsonld(career, request):
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": request.build_absolute_uri(url),
+                "item": url,
             }
             for position, (name, url) in enumerate(crumbs, start=1)
         ],

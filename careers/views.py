@@ -5,15 +5,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import rendering
 from .caching import cache_public_page
-from .charts import salary_chart
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
-from .seo import occupation_jsonld
+from .seo import with_origin
 
 
 class CleanPaginationMixin:
@@ -90,14 +91,17 @@ class CareerDetailView(DetailView):
     def get_queryset(self):
         return (
             CareerPath.objects.visible_to(self.request.user)
-            .for_detail()
-            .with_overall_score()
+            .select_related("category")
+            .defer("search_document")
         )
 
     def get_context_data(self, **kwargs):
+        # Staff see the career as it is in the database right now, drafts too.
+        article, data = rendering.article(self.object, fresh=self.request.user.is_staff)
+        origin = f"{self.request.scheme}://{self.request.get_host()}"
         return super().get_context_data(
-            chart=salary_chart(self.object.stages.all()),
-            jsonld=occupation_jsonld(self.object, self.request),
+            article=mark_safe(article),
+            jsonld=with_origin(data, origin),
             **kwargs,
         )
 

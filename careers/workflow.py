@@ -10,7 +10,7 @@ from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from . import search
-from .models import CareerPath, CareerStatus, Factor, Skill
+from .models import DERIVED_FIELDS, CareerPath, CareerStatus, Factor, Skill
 
 CHILDREN = ("scores", "steps", "stages", "skills", "education")
 POSITIONED = ("steps", "stages", "skills", "education")
@@ -139,7 +139,7 @@ def compare_revisions(old, new):
     new_fields, new_children = version_rows(new)
     rows = []
     for field in CareerPath._meta.concrete_fields:
-        if field.name in ("id", "created", "updated", "search_document"):
+        if field.name in ("id", "created", "updated", *DERIVED_FIELDS):
             continue
         before = old_fields.get(field.attname)
         after = new_fields.get(field.attname)

@@ -1,0 +1,124 @@
+"""
+The article of a career's page, rendered once after each change.
+
+Rendering a career (its Markdown texts, five lists of children, the salary
+chart and the structured data) was most of the cost of its page. So the
+result is stored on the career, with the version of the code and templates
+that made it: a visitor's request reads one row and shows it.
+
+Any save or delete of the career, of one of its children, or a change to a
+shared row it shows (category, factor, skill, salary source) marks it stale
+with a new marker. The next request renders it again and stores the result
+only if the marker it read is still there, so a render that raced an edit
+never overwrites the edit's page. Code that bypasses Django's signals
+(QuerySet.update(), raw SQL) must call mark_stale() itself.
+
+A deploy that changes how careers render has a new VERSION, so every stored
+article is rendered again on its next visit.
+"""
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.template.loader import render_to_string
+
+from .charts import salary_chart
+from .models import (
+    CareerPath,
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+)
+from .seo import occupation_jsonld
+
+TEMPLATE = "careers/includes/article.html"
+CHILDREN = (FactorScore, Step, Stage, CareerSkill, EducationRequirement)
+
+
+def code_version():
+    """A digest of everything that shapes a rendered article."""
+    app = Path(__file__).parent
+    sources = [
+        *sorted((settings.BASE_DIR / "templates" / "careers" / "includes").iterdir()),
+        *(app / name for name in ("charts.py", "markup.py", "rendering.py", "seo.py")),
+        *sorted((app / "templatetags").glob("*.py")),
+    ]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+VERSION = code_version()
+
+
+def render(career):
+    """The article's HTML and the page's structured data, with site-relative
+    links, for a career loaded with for_detail().with_overall_score()."""
+    context = {"careerpath": career, "chart": salary_chart(career.stages.all())}
+    html = render_to_string(TEMPLATE, context).strip()
+    return html, occupation_jsonld(career)
+
+
+def article(career, *, fresh=False):
+    """The stored article and structured data of `career`, rendered and stored
+    first if they are stale. `fresh` renders from the database, storing nothing
+    (for staff, who also see drafts and changes that sent no signal)."""
+    if career.rendered_version == VERSION and not fresh:
+        return career.rendered_article, career.rendered_data
+    loaded = CareerPath.objects.for_detail().with_overall_score().get(pk=career.pk)
+    html, data = render(loaded)
+    if not fresh:
+        CareerPath.objects.filter(
+            pk=career.pk, rendered_version=career.rendered_version
+        ).update(rendered_article=html, rendered_data=data, rendered_version=VERSION)
+    return html, data
+
+
+def mark_stale(careers):
+    """Have these careers (a queryset) rendered again on their next visit."""
+    careers.update(rendered_version=f"stale-{uuid.uuid4().hex}")
+
+
+def career_changed(sender, instance, raw=False, **kwargs):
+    mark_stale(CareerPath.objects.filter(pk=instance.pk))
+
+
+def child_changed(sender, instance, **kwargs):
+    mark_stale(CareerPath.objects.filter(pk=instance.career_id))
+
+
+# How to find the careers that show a shared row.
+SHOWN_BY = {
+    Category: "category",
+    Factor: "scores__factor",
+    SalarySource: "stages__source",
+    Skill: "skills__skill",
+}
+
+
+def shared_changed(sender, instance, created=False, **kwargs):
+    if not created:  # a new row is shown by no article yet
+        mark_stale(CareerPath.objects.filter(**{SHOWN_BY[sender]: instance}))
+
+
+def connect():
+    post_save.connect(career_changed, sender=CareerPath, dispatch_uid="render-career")
+    for model in CHILDREN:
+        uid = f"render-{model._meta.label}"
+        post_save.connect(child_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
+    for model in SHOWN_BY:
+        uid = f"render-{model._meta.label}"
+        post_save.connect(shared_changed, sender=model, dispatch_uid=uid)
+        # Before, while the rows that refer to it can still be found.
+        pre_delete.connect(shared_changed, sender=model, dispatch_uid=f"{uid}-del")
