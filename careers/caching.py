@@ -105,8 +105,22 @@ def content_version():
 
 
 def content_changed():
-    """Invalidate every cached page, on every node, once the change commits."""
-    transaction.on_commit(lambda: breaker.call(new_version))
+    """Invalidate every cached page, on every node, once the change commits.
+
+    Once per transaction: an import of many careers sends thousands of
+    signals, and one new version covers them all. (A hook registered inside
+    a savepoint that rolls back is dropped, but so are the changes after it
+    in that savepoint.)"""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        hook is bump_version for _sids, hook, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_version)
+
+
+def bump_version():
+    breaker.call(new_version)
 
 
 def page_key(request, version):

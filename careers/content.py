@@ -187,7 +187,11 @@ class Reader:
             ),
         ]
         try:
-            instance.full_clean(exclude=exclude)
+            # Each check constraint has a twin in Python (a validator, the
+            # choices or clean()) that gives the message; checking it in the
+            # database too would cost a query per constraint per row, and the
+            # database still enforces it when the import writes.
+            instance.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 where = (
@@ -430,9 +434,10 @@ def import_files(paths, *, dry_run=False):
     if dry_run:
         return parsed
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search.deferred():
+            shared = SharedRows()
             for item in parsed:
-                write(item)
+                write(item, shared)
     except DatabaseError as error:
         raise ContentError([f"the database refused the import: {error}"]) from error
     return parsed
@@ -463,17 +468,53 @@ def get_factor(name):
         return get_or_create_named(Factor, name, position=last + 1)
 
 
+class SharedRows:
+    """The categories, factors, skills and salary sources that careers share,
+    found or created once per import rather than once per career."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def category(self, name):
+        return self.get((Category, name), lambda: get_or_create_named(Category, name))
+
+    def factor(self, name):
+        return self.get((Factor, name), lambda: get_factor(name))
+
+    def skill(self, name):
+        return self.get((Skill, name), lambda: get_or_create_named(Skill, name))
+
+    def source(self, fields):
+        # filter().first(): the admin allows two identical sources; either will do.
+        return self.get(
+            (SalarySource, tuple(sorted(fields.items()))),
+            lambda: (
+                SalarySource.objects.filter(**fields).first()
+                or SalarySource.objects.create(**fields)
+            ),
+        )
+
+    def get(self, key, find):
+        if key not in self.rows:
+            self.rows[key] = find()
+        return self.rows[key]
+
+
 @search.deferred()
-def write(parsed):
-    """Create or replace one career path and all its children."""
+def write(parsed, shared=None):
+    """Create or replace one career path and all its children. Pass the same
+    SharedRows to each write() of one transaction to save queries."""
+    shared = shared or SharedRows()
     career = parsed.career
-    career.category = get_or_create_named(Category, parsed.category)
+    career.category = shared.category(parsed.category)
+    replacing = career.pk is not None
     career.save()
     for related in ("scores", "steps", "stages", "skills", "education"):
-        getattr(career, related).all().delete()
+        if replacing:
+            getattr(career, related).all().delete()
 
     for name, score in parsed.scores:
-        score.career, score.factor = career, get_factor(name)
+        score.career, score.factor = career, shared.factor(name)
     FactorScore.objects.bulk_create(score for _, score in parsed.scores)
 
     for step in parsed.steps:
@@ -482,15 +523,11 @@ def write(parsed):
 
     for source, stage in parsed.stages:
         stage.career = career
-        # filter().first(): the admin allows two identical sources; either will do.
-        stage.source = source and (
-            SalarySource.objects.filter(**source).first()
-            or SalarySource.objects.create(**source)
-        )
+        stage.source = source and shared.source(source)
     Stage.objects.bulk_create(stage for _, stage in parsed.stages)
 
     for name, entry in parsed.skills:
-        entry.career, entry.skill = career, get_or_create_named(Skill, name)
+        entry.career, entry.skill = career, shared.skill(name)
     CareerSkill.objects.bulk_create(entry for _, entry in parsed.skills)
 
     for requirement in parsed.education:

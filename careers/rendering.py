@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.template.loader import render_to_string
 
+from . import search
 from .charts import salary_chart
 from .models import (
     CareerPath,
@@ -89,12 +90,19 @@ def mark_stale(careers):
     careers.update(rendered_version=f"stale-{uuid.uuid4().hex}")
 
 
-def career_changed(sender, instance, raw=False, **kwargs):
-    mark_stale(CareerPath.objects.filter(pk=instance.pk))
+def changed(career_id):
+    if (careers := search.pending.get()) is None:
+        mark_stale(CareerPath.objects.filter(pk=career_id))
+    else:
+        careers.add(career_id)  # marked once, as search.deferred() ends
+
+
+def career_changed(sender, instance, **kwargs):
+    changed(instance.pk)
 
 
 def child_changed(sender, instance, **kwargs):
-    mark_stale(CareerPath.objects.filter(pk=instance.career_id))
+    changed(instance.career_id)
 
 
 # How to find the careers that show a shared row.

@@ -246,6 +246,10 @@ def deferred():
     finally:
         pending.reset(token)
     refresh(*careers)
+    if careers:
+        from . import rendering  # which defers its own marking to this block
+
+        rendering.mark_stale(CareerPath.objects.filter(pk__in=careers))
 
 
 def changed(career_id):

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import content
+from . import content, search
 from .models import CareerPath
 
 DEFAULT_SEED = 1
-MAX_CAREERS = 1000
+MAX_CAREERS = 100_000
 SLUG_PREFIX = "sample-"
 SUMMARY_PREFIX = "Sample career for trying the portal."
 SOURCE = {"name": "Invented sample figures"}
@@ -782,6 +782,8 @@ def seed_careers(count, seed=DEFAULT_SEED):
         if problems := [f"{slug}: slug: used by a real career" for slug in taken]:
             raise content.ContentError(problems)
         parsed = [content.parse_data(item, item["slug"]) for item in items]
-        for item in parsed:
-            content.write(item)
+        shared = content.SharedRows()
+        with search.deferred():
+            for item in parsed:
+                content.write(item, shared)
     return parsed
