@@ -204,7 +204,7 @@ class CareerPathAdmin(MarkdownHelpMixin, SortableAdminBase, VersionAdmin):
         "status",
         "publish_at",
         "category",
-        "overall_score",
+        "score",
         "last_reviewed",
         "updated",
     ]
@@ -269,11 +269,8 @@ class CareerPathAdmin(MarkdownHelpMixin, SortableAdminBase, VersionAdmin):
         EducationInline,
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_overall_score()
-
     @admin.display(description=_("overall score"), ordering="overall_score")
-    def overall_score(self, obj):
+    def score(self, obj):
         if obj.overall_score is None:
             return None
         # The same rounding as the site's templates.

@@ -290,13 +290,7 @@ class CareerListApi(ApiView):
 
 class CareerDetailApi(ApiView):
     def get(self, request, slug):
-        career = (
-            CareerPath.objects.published()
-            .for_detail()
-            .with_overall_score()
-            .filter(slug=slug)
-            .first()
-        )
+        career = CareerPath.objects.published().for_detail().filter(slug=slug).first()
         if career is None:
             raise ApiError(
                 404, _("No published career is called “%(slug)s”.") % {"slug": slug}

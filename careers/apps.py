@@ -8,9 +8,8 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self):
-        from . import rendering, search, signals
+        from . import derived, signals
 
         # Every model of this app is shown on some public page.
         signals.connect(self.get_models())
-        search.connect()
-        rendering.connect()
+        derived.connect()

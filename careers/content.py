@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from . import search
+from . import derived
 from .models import (
     CareerPath,
     CareerSkill,
@@ -434,7 +434,7 @@ def import_files(paths, *, dry_run=False):
     if dry_run:
         return parsed
     try:
-        with transaction.atomic(), search.deferred():
+        with transaction.atomic(), derived.deferred():
             shared = SharedRows()
             for item in parsed:
                 write(item, shared)
@@ -500,7 +500,7 @@ class SharedRows:
         return self.rows[key]
 
 
-@search.deferred()
+@derived.deferred()
 def write(parsed, shared=None):
     """Create or replace one career path and all its children. Pass the same
     SharedRows to each write() of one transaction to save queries."""

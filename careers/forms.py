@@ -1,7 +1,8 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, live_filter
+from .models import CareerPath, Category
 
 QUERY_MAX_LENGTH = 100
 COMPARE_MAX = 3
@@ -41,11 +42,11 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = (
-            Category.objects.filter(live_filter("careers__"))
-            .distinct()
-            .order_by("name")
-        )
+        # EXISTS: one index probe per category, not a join over every career.
+        live = CareerPath.objects.published().filter(category=OuterRef("pk"))
+        self.fields["category"].queryset = Category.objects.filter(
+            Exists(live)
+        ).order_by("name")
 
     def filters(self):
         """The filters to apply: the valid input, defaults for the rest."""

@@ -2,20 +2,33 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SCORE_MIN = 1
 SCORE_MAX = 10
-# Kept up to date from the rest of the row and its children; large, and only
-# read where they are used.
+# Computed from the rest of the row and its children (careers.derived): not
+# edited, not kept in revisions. The large ones are read only where used.
+LARGE_DERIVED_FIELDS = ("search_document", "rendered_article", "rendered_data")
 DERIVED_FIELDS = (
-    "search_document",
-    "rendered_article",
-    "rendered_data",
+    "overall_score",
+    "top_salary",
     "rendered_version",
+    *LARGE_DERIVED_FIELDS,
+)
+# What a career card (and the API's list) shows.
+CARD_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "is_sample",
+    "overall_score",
+    "top_salary",
+    "updated",
+    "category__name",
+    "category__slug",
 )
 
 
@@ -170,26 +183,6 @@ class CareerPathQuerySet(models.QuerySet):
         """Everything for staff, who review drafts; published careers for others."""
         return self if user.is_staff else self.published()
 
-    def with_overall_score(self):
-        """Annotate `overall_score`: the mean of the career's factor scores."""
-        mean = (
-            FactorScore.objects.filter(career=OuterRef("pk"))
-            .values("career")
-            .annotate(mean=Avg("score"))
-            .values("mean")
-        )
-        return self.annotate(overall_score=Subquery(mean))
-
-    def with_top_salary(self):
-        """Annotate `top_salary`: the highest salary figure of any stage."""
-        top = (
-            Stage.objects.filter(career=OuterRef("pk"))
-            .values("career")
-            .annotate(top=Max("salary_max"))
-            .values("top")
-        )
-        return self.annotate(top_salary=Subquery(top))
-
     def search(self, query):
         """Careers matching `query` in their texts or their children's, best
         first, annotated with `search_rank` and `headline` (careers.search)."""
@@ -221,22 +214,15 @@ class CareerPathQuerySet(models.QuerySet):
         return careers.sorted_by(sort)
 
     def for_listing(self):
-        """What a career card shows: category, overall score and top salary.
-
-        The search document and the rendered page (kilobytes per career) are
-        not needed here."""
-        return (
-            self.select_related("category")
-            .defer(*DERIVED_FIELDS)
-            .with_overall_score()
-            .with_top_salary()
-        )
+        """What a career card shows, and not the long texts: a list reads
+        a few hundred bytes per career rather than tens of kilobytes."""
+        return self.select_related("category").only(*CARD_FIELDS)
 
     def for_detail(self):
         """Everything the career page shows, in a fixed number of queries."""
         return (
             self.select_related("category")
-            .defer(*DERIVED_FIELDS)
+            .defer(*LARGE_DERIVED_FIELDS)
             .prefetch_related(
                 Prefetch(
                     "scores",
@@ -354,6 +340,20 @@ class CareerPath(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived from the children (careers.derived), stored so that lists sort
+    # and page by them with an index.
+    overall_score = models.FloatField(
+        _("overall score"),
+        null=True,
+        editable=False,
+        help_text=_("The mean of the factor scores; empty without scores."),
+    )
+    top_salary = models.PositiveIntegerField(
+        _("top salary"),
+        null=True,
+        editable=False,
+        help_text=_("The highest salary figure of any stage."),
+    )
     # The article and structured data of the career's page, rendered once after
     # each change (careers.rendering), so visitors' requests don't render them.
     rendered_article = models.TextField(
@@ -396,6 +396,19 @@ class CareerPath(models.Model):
                 condition=Q(status__in=CareerStatus.values),
                 name="careerpath_status_valid",
             ),
+        ]
+        # Lists count live careers and page through them in each sort order
+        # from an index, whatever their number. (Best score or salary first,
+        # careers without one last: those indexes are made per database by
+        # migration 0008, as SQLite has no NULLS LAST in an index.)
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="careerpath_live"),
+            models.Index(
+                fields=["category", "status", "publish_at"],
+                name="careerpath_category_live",
+            ),
+            models.Index(fields=["title"], name="careerpath_by_title"),
+            models.Index(fields=["is_sample", "-updated"], name="careerpath_featured"),
         ]
 
     def __str__(self):

@@ -8,10 +8,10 @@ that made it: a visitor's request reads one row and shows it.
 
 Any save or delete of the career, of one of its children, or a change to a
 shared row it shows (category, factor, skill, salary source) marks it stale
-with a new marker. The next request renders it again and stores the result
-only if the marker it read is still there, so a render that raced an edit
-never overwrites the edit's page. Code that bypasses Django's signals
-(QuerySet.update(), raw SQL) must call mark_stale() itself.
+with a new marker (careers.derived). The next request renders it again and
+stores the result only if the marker it read is still there, so a render that
+raced an edit never overwrites the edit's page. Code that bypasses Django's
+signals (QuerySet.update(), raw SQL) must call mark_stale() itself.
 
 A deploy that changes how careers render has a new VERSION, so every stored
 article is rendered again on its next visit.
@@ -22,27 +22,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete
 from django.template.loader import render_to_string
 
-from . import search
 from .charts import salary_chart
-from .models import (
-    CareerPath,
-    CareerSkill,
-    Category,
-    EducationRequirement,
-    Factor,
-    FactorScore,
-    SalarySource,
-    Skill,
-    Stage,
-    Step,
-)
+from .models import CareerPath
 from .seo import occupation_jsonld
 
 TEMPLATE = "careers/includes/article.html"
-CHILDREN = (FactorScore, Step, Stage, CareerSkill, EducationRequirement)
 
 
 def code_version():
@@ -64,7 +50,7 @@ VERSION = code_version()
 
 def render(career):
     """The article's HTML and the page's structured data, with site-relative
-    links, for a career loaded with for_detail().with_overall_score()."""
+    links, for a career loaded with for_detail()."""
     context = {"careerpath": career, "chart": salary_chart(career.stages.all())}
     html = render_to_string(TEMPLATE, context).strip()
     return html, occupation_jsonld(career)
@@ -76,7 +62,7 @@ def article(career, *, fresh=False):
     (for staff, who also see drafts and changes that sent no signal)."""
     if career.rendered_version == VERSION and not fresh:
         return career.rendered_article, career.rendered_data
-    loaded = CareerPath.objects.for_detail().with_overall_score().get(pk=career.pk)
+    loaded = CareerPath.objects.for_detail().get(pk=career.pk)
     html, data = render(loaded)
     if not fresh:
         CareerPath.objects.filter(
@@ -85,48 +71,11 @@ def article(career, *, fresh=False):
     return html, data
 
 
+def stale_marker():
+    """A new marker for careers to render again: careers.derived sets it."""
+    return f"stale-{uuid.uuid4().hex}"
+
+
 def mark_stale(careers):
     """Have these careers (a queryset) rendered again on their next visit."""
-    careers.update(rendered_version=f"stale-{uuid.uuid4().hex}")
-
-
-def changed(career_id):
-    if (careers := search.pending.get()) is None:
-        mark_stale(CareerPath.objects.filter(pk=career_id))
-    else:
-        careers.add(career_id)  # marked once, as search.deferred() ends
-
-
-def career_changed(sender, instance, **kwargs):
-    changed(instance.pk)
-
-
-def child_changed(sender, instance, **kwargs):
-    changed(instance.career_id)
-
-
-# How to find the careers that show a shared row.
-SHOWN_BY = {
-    Category: "category",
-    Factor: "scores__factor",
-    SalarySource: "stages__source",
-    Skill: "skills__skill",
-}
-
-
-def shared_changed(sender, instance, created=False, **kwargs):
-    if not created:  # a new row is shown by no article yet
-        mark_stale(CareerPath.objects.filter(**{SHOWN_BY[sender]: instance}))
-
-
-def connect():
-    post_save.connect(career_changed, sender=CareerPath, dispatch_uid="render-career")
-    for model in CHILDREN:
-        uid = f"render-{model._meta.label}"
-        post_save.connect(child_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
-    for model in SHOWN_BY:
-        uid = f"render-{model._meta.label}"
-        post_save.connect(shared_changed, sender=model, dispatch_uid=uid)
-        # Before, while the rows that refer to it can still be found.
-        pre_delete.connect(shared_changed, sender=model, dispatch_uid=f"{uid}-del")
+    careers.update(rendered_version=stale_marker())

@@ -10,19 +10,14 @@ same texts, listed once in WEIGHTS, and annotate the same names:
 
 On PostgreSQL the texts of a career and its children are stored, weighted, in
 `CareerPath.search_document` (a tsvector with a GIN index), because a document
-spanning five tables cannot be indexed any other way. `refresh()` recomputes it
-in one UPDATE. `connect()` runs it after every save or delete of a career or
-its children, as careers.signals does for the page cache. bulk_create() and
-QuerySet.update() send no signal: code that uses them on searched fields runs
-inside `deferred()`, which also refreshes a career once rather than per row.
-Elsewhere the column stays empty: the fallback reads the live tables.
+spanning five tables cannot be indexed any other way. `document()` computes it;
+careers.derived keeps it current. Elsewhere the column stays empty: the
+fallback reads the live tables.
 """
 
 import functools
 import operator
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -34,7 +29,7 @@ from django.contrib.postgres.search import (
     SearchVectorExact,
     TrigramWordSimilarity,
 )
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.models import (
     Case,
     Exists,
@@ -47,11 +42,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Replace
-from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import CareerPath, Skill
+from .models import CareerPath
 
 CONFIG = "english"
 
@@ -210,79 +204,6 @@ def child_text(relation, fields):
         child_rows(relation).values("career").annotate(text=joined).values("text"),
         output_field=models.TextField(),
     )
-
-
-def refresh(*careers):
-    """Recompute the search document of these careers (instances or keys)."""
-    update(CareerPath.objects.filter(pk__in=[getattr(c, "pk", c) for c in careers]))
-
-
-def update(careers):
-    """Recompute the search document of every career in a queryset; nothing
-    to do without PostgreSQL, where the fallback reads the live tables."""
-    if connections[router.db_for_write(CareerPath)].vendor == "postgresql":
-        careers.update(search_document=document())
-
-
-# The careers changed inside deferred(), refreshed when it ends; None outside.
-pending = ContextVar("careers_search_pending", default=None)
-
-
-@contextmanager
-def deferred():
-    """Refresh each career changed inside the block once, as the block ends.
-
-    For code that writes many rows of a career, which would otherwise refresh
-    it after every row, or that bulk-creates rows, which sends no signal. Also
-    a decorator. Nothing is refreshed if the block raises.
-    """
-    if pending.get() is not None:
-        yield  # nested: the outermost block refreshes
-        return
-    careers = set()
-    token = pending.set(careers)
-    try:
-        yield
-    finally:
-        pending.reset(token)
-    refresh(*careers)
-    if careers:
-        from . import rendering  # which defers its own marking to this block
-
-        rendering.mark_stale(CareerPath.objects.filter(pk__in=careers))
-
-
-def changed(career_id):
-    if (careers := pending.get()) is None:
-        refresh(career_id)
-    else:
-        careers.add(career_id)
-
-
-def career_saved(sender, instance, **kwargs):
-    changed(instance.pk)
-
-
-def child_changed(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, CareerPath) or getattr(origin, "model", None) is CareerPath:
-        return  # deleted with its career
-    changed(instance.career_id)
-
-
-def skill_saved(sender, instance, created, **kwargs):
-    if not created:  # a renamed skill renames it in every career that lists it
-        update(CareerPath.objects.filter(skills__skill=instance))
-
-
-def connect():
-    """Refresh search documents whenever a searched row is saved or deleted."""
-    post_save.connect(career_saved, sender=CareerPath, dispatch_uid="search-career")
-    for relation in split(every_lookup())[1]:
-        model = CareerPath._meta.get_field(relation).related_model
-        uid = f"search-{model._meta.label}"
-        post_save.connect(child_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
-    post_save.connect(skill_saved, sender=Skill, dispatch_uid="search-skill")
 
 
 # Elsewhere (SQLite): containment

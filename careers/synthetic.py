@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import content, search
+from . import content, derived
 from .models import CareerPath
 
 DEFAULT_SEED = 1
@@ -783,7 +783,7 @@ def seed_careers(count, seed=DEFAULT_SEED):
             raise content.ContentError(problems)
         parsed = [content.parse_data(item, item["slug"]) for item in items]
         shared = content.SharedRows()
-        with search.deferred():
+        with derived.deferred():
             for item in parsed:
                 content.write(item, shared)
     return parsed

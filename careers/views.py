@@ -125,7 +125,6 @@ class CompareView(TemplateView):
             for career in CareerPath.objects.published()
             .filter(slug__in=slugs)
             .for_detail()
-            .with_overall_score()
         }
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:

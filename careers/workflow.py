@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
-from . import search
+from . import derived
 from .models import DERIVED_FIELDS, CareerPath, CareerStatus, Factor, Skill
 
 CHILDREN = ("scores", "steps", "stages", "skills", "education")
@@ -40,7 +40,7 @@ def unique_copy_slug(slug):
 
 
 @transaction.atomic
-@search.deferred()
+@derived.deferred()
 def duplicate_as_draft(career):
     """A draft copy of a career with all its children, to start a new one from."""
     children = {name: list(getattr(career, name).all()) for name in CHILDREN}

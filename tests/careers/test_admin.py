@@ -166,7 +166,7 @@ def test_changelist_lists_careers_with_their_overall_score(admin_client, mlops):
     assert row_titles(response) == ["MLOps Engineer"]
     assert '<td class="field-status">Published</td>' in html
     assert '<td class="field-category nowrap">Data &amp; AI</td>' in html
-    assert '<td class="field-overall_score">8.1</td>' in html
+    assert '<td class="field-score">8.1</td>' in html
 
 
 def test_changelist_shows_no_score_for_an_unscored_career(admin_client, db):
@@ -176,7 +176,7 @@ def test_changelist_shows_no_score_for_an_unscored_career(admin_client, db):
     response = admin_client.get(CHANGELIST_URL)
 
     assert row_titles(response) == ["Unscored"]
-    assert '<td class="field-overall_score">-</td>' in response.content.decode()
+    assert '<td class="field-score">-</td>' in response.content.decode()
 
 
 def test_changelist_score_matches_the_site(admin_client, client, db):
@@ -189,7 +189,7 @@ def test_changelist_score_matches_the_site(admin_client, client, db):
     admin = admin_client.get(CHANGELIST_URL).content.decode()
 
     assert "<dt>Overall score</dt><dd>8.3/10</dd>" in site
-    assert '<td class="field-overall_score">8.3</td>' in admin
+    assert '<td class="field-score">8.3</td>' in admin
 
 
 def test_changelist_filters_by_status_and_category(admin_client, mlops):

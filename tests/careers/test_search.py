@@ -5,11 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now
 
-from careers import search
-from careers.models import CareerPath, Step
+from careers.models import CareerPath
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +23,6 @@ fallback_only = pytest.mark.skipif(
 )
 
 CARD_RE = re.compile(r'<h3><a href="/careers/[^"]+/">([^<]+)</a></h3>')
-
-
-def refreshes(queries):
-    update = 'UPDATE "careers_careerpath" SET "search_document" ='
-    return [query for query in queries if query["sql"].startswith(update)]
 
 
 def found(query):
@@ -116,30 +109,6 @@ def test_a_word_in_a_new_step_becomes_findable_at_once(db):
 
     step.delete()
     assert found("fermentation") == []
-
-
-def test_deferred_refreshes_each_career_once_at_the_end(db):
-    """Bulk-created rows count; many saves cost one refresh."""
-    career = factories.career(title="Brewer")
-    with CaptureQueriesContext(connection) as queries, search.deferred():
-        career.save()
-        factories.step(career, 1)
-        Step.objects.bulk_create([Step(career=career, position=2, text="Zymurgy.")])
-    assert len(refreshes(queries)) == (1 if ON_POSTGRES else 0)
-    assert found("zymurgy") == ["Brewer"]
-
-
-def test_nothing_is_refreshed_when_a_deferred_block_fails(db):
-    """An error inside deferred() propagates, with no refresh on the way out."""
-    career = factories.career(title="Brewer")
-    with (
-        CaptureQueriesContext(connection) as queries,
-        pytest.raises(ZeroDivisionError),
-        search.deferred(),
-    ):
-        career.save()
-        1 / 0  # noqa: B018
-    assert refreshes(queries) == []
 
 
 def test_a_renamed_skill_is_found_by_its_new_name(db):
@@ -328,12 +297,3 @@ def test_the_fallback_has_no_headline(client, db):
     (career,) = CareerPath.objects.search("zymurgy")
     assert career.headline is None
     assert "<p>&lt;b&gt;Zymurgy&lt;/b&gt;</p>" in client.get("/careers/?q=zymurgy").text
-
-
-def test_refresh_accepts_careers_and_keys(db):
-    """refresh() takes instances or primary keys; without PostgreSQL it is a no-op."""
-    career = factories.career(title="Brewer")
-    CareerPath.objects.filter(pk=career.pk).update(search_document=None)
-    search.refresh(career.pk)
-    career.refresh_from_db()
-    assert (career.search_document is not None) == ON_POSTGRES

@@ -3,6 +3,7 @@ from pathlib import Path
 import reversion
 from django.core.management.base import BaseCommand, CommandError
 
+from careers import derived
 from careers.content import ContentError, import_files
 
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
                 f"Nothing was imported; {len(error.problems)} problem(s) found:\n"
                 + "\n".join(error.problems)
             ) from error
+        if not dry_run:
+            derived.analyze(len(parsed))
         verb = "Validated" if dry_run else "Imported"
         for item in parsed:
             self.stdout.write(f"{verb} {item.career.slug} from {item.filename}")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from careers import derived
 from careers.content import ContentError
 from careers.synthetic import DEFAULT_SEED, MAX_CAREERS, seed_careers
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 f"No sample careers were written; {len(error.problems)} problem(s):\n"
                 + "\n".join(error.problems)
             ) from error
+        derived.analyze(len(parsed))
         if options["verbosity"] >= 2:
             for item in parsed:
                 self.stdout.write(f"Seeded {item.career.slug}")
