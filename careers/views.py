@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -116,28 +116,36 @@ class CareerDetailView(DetailView):
 
 @method_decorator(cache_public_page, name="dispatch")
 class CompareView(TemplateView):
+    """Two or three careers side by side. Each is named by its slug (links) or
+    by what a visitor typed: its title, or words that find it."""
+
     template_name = "careers/compare.html"
+    # Titles offered while typing; with thousands of careers, not all of them.
+    SUGGESTIONS = 100
 
     def get_context_data(self, **kwargs):
-        slugs, notes = parse_compare(self.request.GET.getlist("careers"))
+        names, notes = parse_compare(self.request.GET.getlist("careers"))
+        published = CareerPath.objects.published()
+        slugs = resolve_careers(published, names, notes)
         found = {
             career.slug: career
-            for career in CareerPath.objects.published()
-            .filter(slug__in=slugs)
-            .for_detail()
+            for career in published.filter(slug__in=slugs).for_detail()
         }
-        unknown = [slug for slug in slugs if slug not in found]
-        if unknown:
-            notes.append(
-                _("No published career is called %(slugs)s.")
-                % {"slugs": ", ".join(f"“{slug}”" for slug in unknown)}
-            )
         careers = [found[slug] for slug in slugs if slug in found]
-        choices = CareerPath.objects.published().order_by("title")
+        suggestions = published.order_by("title").values_list("title", flat=True)
+        if careers:  # the same kind of work first
+            suggestions = suggestions.order_by(
+                Case(
+                    When(category__in=[c.category_id for c in careers], then=0),
+                    default=1,
+                ),
+                "title",
+            )
         context = {
             "notes": notes,
-            "choices": choices.values_list("slug", "title"),
-            "selected": [c.slug for c in careers] + [""] * (COMPARE_MAX - len(careers)),
+            "suggestions": suggestions[: self.SUGGESTIONS],
+            "selected": [c.title for c in careers]
+            + [""] * (COMPARE_MAX - len(careers)),
             "comparison": compare(careers) if len(careers) >= 2 else None,
             "page_title": _("Compare %(titles)s")
             % {"titles": " vs ".join(c.title for c in careers)}
@@ -146,6 +154,37 @@ class CompareView(TemplateView):
             "picked": careers,
         }
         return super().get_context_data(**context, **kwargs)
+
+
+def resolve_careers(careers, names, notes):
+    """The slugs of the careers that `names` (slugs, titles or search words,
+    lower case) stand for, in order; a note for each name that found none."""
+    by_slug = set(careers.filter(slug__in=names).values_list("slug", flat=True))
+    slugs, unknown = [], []
+    for name in names:
+        if name in by_slug:
+            slug = name
+        else:
+            match = (
+                careers.filter(title__iexact=name).first()
+                or careers.search(name).first()
+            )
+            slug = match and match.slug
+            if match and match.title.lower() != name:
+                notes.append(
+                    _("“%(name)s” was taken to mean %(title)s.")
+                    % {"name": name, "title": match.title}
+                )
+        if slug is None:
+            unknown.append(name)
+        elif slug not in slugs:
+            slugs.append(slug)
+    if unknown:
+        notes.append(
+            _("No published career is called %(slugs)s.")
+            % {"slugs": ", ".join(f"“{name}”" for name in unknown)}
+        )
+    return slugs
 
 
 @method_decorator(cache_public_page, name="dispatch")

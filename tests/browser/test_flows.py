@@ -114,10 +114,10 @@ def test_visitor_compares_two_careers(page, site):
     page.goto(career_url(site))
     page.get_by_role("link", name="Compare with…").click()
     expect(page).to_have_url(re.compile(rf"/compare/\?careers={site.career}$"))
-    expect(page.get_by_label("Career 1", exact=True)).to_have_value(site.career)
-    page.get_by_label("Career 2", exact=True).select_option(label="Data Scientist")
+    expect(page.get_by_label("Career 1", exact=True)).to_have_value(MLOPS)
+    page.get_by_label("Career 2", exact=True).fill("Data Scientist")
     page.get_by_role("button", name="Compare").click()
-    expect(page).to_have_url(re.compile(rf"careers={site.other}"))
+    expect(page).to_have_url(re.compile(r"careers=Data\+Scientist"))
     table = page.get_by_role("table", name=re.compile(r"^Scores out of 10"))
     expect(table.get_by_role("columnheader")).to_have_text(
         ["Factor", MLOPS, "Data Scientist"]

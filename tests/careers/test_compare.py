@@ -81,11 +81,11 @@ def test_shared_and_distinct_skills_and_education(client, pair):
 
 
 def test_three_careers_and_the_form_preselects_them(client, pair):
-    """Three careers compare; the form shows them selected, in order."""
+    """Three careers compare; the form shows their names, in order."""
     factories.career(title="Designer", slug="designer")
     html = html_of(client, "designer,mlops-engineer,data-analyst")
-    selected = re.findall(r'<option value="([^"]+)" selected>', html)
-    assert selected == ["designer", "mlops-engineer", "data-analyst"]
+    selected = re.findall(r'name="careers" type="text" [^>]*value="([^"]*)"', html)
+    assert selected == ["Designer", "MLOps Engineer", "Data Analyst"]
     assert "Compare Designer vs MLOps Engineer vs Data Analyst" in html
 
 
@@ -180,3 +180,26 @@ def test_nobody_leads_a_tie():
     assert ScoreRow("Stability", [8, 8, 7]).cells == [(8, True), (8, True), (7, False)]
     assert ScoreRow("Stability", [8, None]).cells == [(8, True), (None, False)]
     assert ScoreRow("Stability", [None, None]).cells == [(None, False), (None, False)]
+
+
+def test_careers_can_be_named_by_title_or_words(client, pair):
+    """What a visitor types: a title in any case, or words that find one."""
+    response = client.get("/compare/", {"careers": ["mlops engineer", "analyst"]})
+    html = response.content.decode()
+    assert "Compare MLOps Engineer vs Data Analyst" in html
+    assert "“analyst” was taken to mean Data Analyst." in html
+    assert "was taken to mean MLOps Engineer" not in html
+
+
+def test_suggestions_are_bounded_and_related_first(client, pair):
+    """However many careers there are, the form suggests at most 100 titles,
+    those in the category of the careers compared first."""
+    other = factories.category(name="Other")
+    for n in range(110):
+        factories.career(title=f"Aaa {n:03}", slug=f"aaa-{n}", category=other)
+    html = client.get("/compare/?careers=mlops-engineer").content.decode()
+    suggestions = re.findall(r'<option value="([^"]*)">', html)
+    assert len(suggestions) == 100
+    mlops = CareerPath.objects.get(slug="mlops-engineer")
+    peers = CareerPath.objects.filter(category=mlops.category).order_by("title")
+    assert suggestions[: peers.count()] == [c.title for c in peers]
