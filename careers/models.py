@@ -2,7 +2,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +72,26 @@ class EducationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_live_count(self):
+        """Categories with live careers, with `career_count`: counted per
+        category from an index, not by joining every career."""
+        live = (
+            CareerPath.objects.published()
+            .filter(category=OuterRef("pk"))
+            .order_by()
+            .values("category")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        return self.annotate(career_count=Subquery(live)).filter(career_count__gt=0)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Case, Count, When
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -51,11 +51,7 @@ class HomeView(TemplateView):
         published = CareerPath.objects.published().for_listing()
         return super().get_context_data(
             form=DirectoryForm(),
-            categories=Category.objects.annotate(
-                career_count=Count("careers", filter=live_filter("careers__"))
-            )
-            .filter(career_count__gt=0)
-            .order_by("name"),
+            categories=Category.objects.with_live_count().order_by("name"),
             # Real guides first; generated samples only fill in when needed.
             featured=published.order_by("is_sample", "-updated", "pk")[:6],
             top_scored=published.sorted_by("score")[:6],
