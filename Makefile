@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo serve audit test lint format clean
+.PHONY: install run demo serve audit bench test lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -51,6 +51,11 @@ node_modules/.installed: package.json package-lock.json
 
 test: install
 	$(BIN)/python -m pytest
+
+# The performance benchmark of the production stack on this machine (bench/README.md):
+# a markdown table on stdout, JSON in bench/results/. BENCH_QUICK=1 for a smoke run.
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .
