@@ -1,6 +1,3 @@
-from pathlib import Path
-
-import reversion
 from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
@@ -23,12 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, dry_run, **options):
         try:
-            # One revision for the whole import, in each career's history.
-            with reversion.create_revision():
-                reversion.set_comment(
-                    "Imported from " + ", ".join(Path(f).name for f in files)
-                )
-                parsed = import_files(files, dry_run=dry_run)
+            # Each career's history records the import, naming its file.
+            parsed = import_files(files, dry_run=dry_run, record=True)
         except ContentError as error:
             raise CommandError(
                 f"Nothing was imported; {len(error.problems)} problem(s) found:\n"
