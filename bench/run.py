@@ -152,7 +152,7 @@ class Config:
             import_files=env_int("BENCH_IMPORT_FILES", 50 if quick else 1000),
             soak_s=env_int("BENCH_SOAK_SECONDS", 5 if quick else 60),
             soak_connections=64,
-            soak_timeout_s=10,
+            soak_timeout_s=env_int("BENCH_SOAK_TIMEOUT", 10),
         )
         if not (
             config.workers >= 1
