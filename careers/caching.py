@@ -6,6 +6,12 @@ kept in the shared cache. Any save or delete of content bumps it once the
 transaction commits, so the next request on every app node misses the old
 pages and renders fresh ones; old entries simply expire.
 
+PageCacheMiddleware answers anonymous GETs of the views marked with
+@cache_public_page (and their 304s) before sessions, CSRF, authentication and
+the view run. Each process also keeps the pages it served lately in memory,
+in front of the shared cache: the version is still read from the shared cache
+on every request, so this saves only fetching and unpickling the page.
+
 The cache is an optimisation, never a dependency: if it fails (Redis down or
 unreachable), pages are rendered uncached, the failure is logged once per
 interval, and the cache is tried again after that interval. After an outage

@@ -16,6 +16,9 @@ from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
 from .seo import with_origin
 
+# What a career page shows besides its stored article.
+PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
+
 
 class CleanPaginationMixin:
     """Pages past the end are 404; a page that is not a number is page 1."""
@@ -85,10 +88,9 @@ class CareerListView(CleanPaginationMixin, ListView):
 @method_decorator(cache_public_page, name="dispatch")
 class CareerDetailView(DetailView):
     def get_queryset(self):
-        return (
-            CareerPath.objects.visible_to(self.request.user)
-            .select_related("category")
-            .defer("search_document")
+        # The page around the stored article: not the texts it was made from.
+        return CareerPath.objects.visible_to(self.request.user).only(
+            *PAGE_FIELDS, "rendered_article", "rendered_data", "rendered_version"
         )
 
     def get_context_data(self, **kwargs):
