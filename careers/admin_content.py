@@ -273,10 +273,11 @@ def apply(parsed, request, model_admin, filenames):
     with transaction.atomic(), reversion.create_revision():
         for item in parsed:
             adding = item.career.pk is None
-            # write() records the career, with its children, in the revision.
             content.write(item)
             log = model_admin.log_addition if adding else model_admin.log_change
             log(request, item.career, comment)
+        # Each career with its children, written after reversion saw the career.
+        content.record_careers([item.career for item in parsed])
         reversion.set_user(request.user)
         reversion.set_comment(comment)
 

@@ -420,8 +420,9 @@ def import_files(paths, *, dry_run=False, record=False):
 
     Returns the ParsedCareer of each file. Raises ContentError listing every
     problem in every file, in which case nothing has been written. `record`
-    adds each career to its history: a revision per career, as one revision
-    of many careers costs reversion time in the square of their rows.
+    adds each career to its history, in revisions of REVISION_SIZE careers:
+    one revision of many careers costs reversion time in the square of their
+    rows, and one per career costs queries.
     """
     parsed, problems, slugs = [], [], {}
     for path in paths:
@@ -444,14 +445,18 @@ def import_files(paths, *, dry_run=False, record=False):
     try:
         with transaction.atomic(), derived.deferred():
             shared = SharedRows()
-            for item in parsed:
-                # Manually: write() adds the career once its children exist;
-                # reversion's own add as the career is saved would be wasted.
-                revision = reversion.create_revision(manage_manually=True)
+            for start in range(0, len(parsed), REVISION_SIZE):
+                batch = parsed[start : start + REVISION_SIZE]
+                # Manually: record() adds the careers once their children exist.
+                # Not atomic: the import's transaction already is.
+                revision = reversion.create_revision(manage_manually=True, atomic=False)
                 with revision if record else nullcontext():
+                    for item in batch:
+                        write(item, shared)
                     if record:
-                        reversion.set_comment(f"Imported from {item.filename}")
-                    write(item, shared)
+                        names = ", ".join(item.filename for item in batch)
+                        reversion.set_comment(f"Imported from {names}")
+                        record_careers([item.career for item in batch])
     except DatabaseError as error:
         raise ContentError([f"the database refused the import: {error}"]) from error
     return parsed
@@ -480,6 +485,10 @@ def get_factor(name):
     except Factor.DoesNotExist:
         last = Factor.objects.aggregate(last=Max("position"))["last"] or 0
         return get_or_create_named(Factor, name, position=last + 1)
+
+
+# Careers per revision when an import records them (import_files).
+REVISION_SIZE = 25
 
 
 class SharedRows:
@@ -548,14 +557,18 @@ def write(parsed, shared=None):
         requirement.career = career
     EducationRequirement.objects.bulk_create(parsed.education)
 
-    if reversion.is_active():
-        # The children were bulk-created, unseen by reversion: record the career
-        # again now, following them, so the revision holds the whole career.
-        # Prefetched, as reversion reads each row and its name (a score's
-        # factor, a skill) one query at a time.
-        prefetch_related_objects(
-            [career], "scores__factor", "steps", "stages", "skills__skill", "education"
-        )
+
+def record_careers(careers):
+    """Add written careers, with their children, to the active revision.
+
+    The children were bulk-created, unseen by reversion. They are prefetched
+    for all the careers at once, as reversion would read each row and its name
+    (a score's is its factor's) one query at a time.
+    """
+    prefetch_related_objects(
+        careers, "scores__factor", "steps", "stages", "skills", "education"
+    )
+    for career in careers:
         reversion.add_to_revision(career)
 
 

@@ -296,3 +296,36 @@ def test_skill_slug_collisions_get_a_suffix(db, tmp_path):
     ]
     run_import(write(tmp_path, data))
     assert sorted(Skill.objects.values_list("slug", flat=True)) == ["c", "c-2"]
+
+
+def test_every_imported_career_is_in_its_history(db, tmp_path, monkeypatch):
+    """Revisions of a few careers each, every career with all its children,
+    so each can be rolled back to its imported state."""
+    from reversion.models import Version
+
+    from careers import content, synthetic
+
+    monkeypatch.setattr(content, "REVISION_SIZE", 2)
+    files = []
+    for item in synthetic.generate(3):
+        path = tmp_path / f"{item['slug']}.yaml"
+        path.write_text(yaml.safe_dump(item, allow_unicode=True, sort_keys=False))
+        files.append(str(path))
+    call_command("import_careers", *files, stdout=StringIO())
+
+    careers = list(CareerPath.objects.order_by("slug"))
+    assert len(careers) == 3
+    revisions = {}
+    for career in careers:
+        (version,) = Version.objects.get_for_object(career)
+        rows = 1 + sum(
+            getattr(career, name).count()
+            for name in ("scores", "steps", "stages", "skills", "education")
+        )
+        revisions[version.revision] = revisions.get(version.revision, 0) + rows
+    names = [path.rsplit("/", 1)[1] for path in files]
+    assert sorted(revision.get_comment() for revision in revisions) == sorted(
+        [f"Imported from {names[0]}, {names[1]}", f"Imported from {names[2]}"]
+    )
+    for revision, rows in revisions.items():
+        assert revision.version_set.count() == rows
