@@ -376,8 +376,10 @@ class CareerPath(models.Model):
     rendered_article = models.TextField(
         _("rendered article"), blank=True, editable=False
     )
-    rendered_data = models.JSONField(
-        _("rendered structured data"), null=True, editable=False
+    # Text, not JSON: PostgreSQL's jsonb would reorder the keys, and the page
+    # would change between its first render and the stored copy.
+    rendered_data = models.TextField(
+        _("rendered structured data"), blank=True, editable=False
     )
     rendered_version = models.CharField(
         _("rendered with"),

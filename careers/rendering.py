@@ -18,6 +18,7 @@ article is rendered again on its next visit.
 """
 
 import hashlib
+import json
 import uuid
 from pathlib import Path
 
@@ -61,13 +62,17 @@ def article(career, *, fresh=False):
     first if they are stale. `fresh` renders from the database, storing nothing
     (for staff, who also see drafts and changes that sent no signal)."""
     if career.rendered_version == VERSION and not fresh:
-        return career.rendered_article, career.rendered_data
+        return career.rendered_article, json.loads(career.rendered_data)
     loaded = CareerPath.objects.for_detail().get(pk=career.pk)
     html, data = render(loaded)
     if not fresh:
         CareerPath.objects.filter(
             pk=career.pk, rendered_version=career.rendered_version
-        ).update(rendered_article=html, rendered_data=data, rendered_version=VERSION)
+        ).update(
+            rendered_article=html,
+            rendered_data=json.dumps(data),
+            rendered_version=VERSION,
+        )
     return html, data
 
 

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='careerpath',
             name='rendered_data',
-            field=models.JSONField(editable=False, null=True, verbose_name='rendered structured data'),
+            field=models.TextField(blank=True, editable=False, verbose_name='rendered structured data'),
         ),
         migrations.AddField(
             model_name='careerpath',

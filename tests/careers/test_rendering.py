@@ -1,5 +1,7 @@
 """A career's article is rendered once after each change and stored."""
 
+import json
+
 import pytest
 import reversion
 from reversion.models import Version
@@ -25,7 +27,8 @@ def test_the_first_visit_stores_the_article(client, mlops):
     assert row["rendered_article"].startswith('<article class="career">')
     assert row["rendered_article"] in page
     # Links are stored site-relative and made absolute for the host asked.
-    assert row["rendered_data"]["@graph"][1]["itemListElement"][0]["item"] == "/"
+    data = json.loads(row["rendered_data"])
+    assert data["@graph"][1]["itemListElement"][0]["item"] == "/"
 
 
 def test_a_stored_article_is_what_a_fresh_render_gives(client, mlops):

@@ -269,7 +269,8 @@ def test_the_search_uses_its_indexes(db):
         indexes = {name for (name,) in cursor.fetchall()}
         # Too few rows here for the planner to prefer an index by itself.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = CareerPath.objects.published().search("mlops enginer").explain()
+        # Without the live filter, which an index of its own could answer.
+        plan = CareerPath.objects.search("mlops enginer").explain()
     assert {"careers_careerpath_search_gin", "careers_careerpath_title_trgm"} <= indexes
     assert "Bitmap Index Scan on careers_careerpath_search_gin" in plan
     assert "Bitmap Index Scan on careers_careerpath_title_trgm" in plan
