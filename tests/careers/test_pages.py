@@ -94,21 +94,3 @@ def test_pages_load_nothing_from_other_hosts(client, mlops):
         stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         assert len(stylesheets) == 1
         assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheets[0])
-
-
-@pytest.mark.django_db
-def test_career_page_query_count_does_not_grow_with_content(
-    client, django_assert_num_queries
-):
-    """A career ten times larger, among ten times more, costs no more queries:
-    8 on the first visit after a change (the article is rendered and stored),
-    then 1."""
-    small = factories.full_career(size=2)
-    for _ in range(10):
-        factories.full_career(size=2)
-    large = factories.full_career(size=20)
-    for career in (small, large):
-        with django_assert_num_queries(8):
-            client.get(career.get_absolute_url())
-        with django_assert_num_queries(1):
-            client.get(career.get_absolute_url())

@@ -474,9 +474,12 @@ def test_mlops_on_the_home_page_and_in_the_list(client, mlops):
 def test_detail_page_query_count_is_constant(
     client, db, django_assert_num_queries, size
 ):
-    """The career page takes 1 query, however many children the career has,
-    and 8 on the first visit after a change."""
+    """The career page takes 1 query, however many children the career has and
+    however many other careers there are, and 8 on the first visit after a
+    change."""
     career = factories.full_career(size=size)
+    for _ in range(10):
+        factories.full_career(size=2)
     url = career.get_absolute_url()
 
     # The career; then, to render its article: the career with its category and
