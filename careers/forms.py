@@ -1,8 +1,7 @@
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import CareerPath, Category
+from .models import Category
 
 QUERY_MAX_LENGTH = 100
 COMPARE_MAX = 3
@@ -42,11 +41,9 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # EXISTS: one index probe per category, not a join over every career.
-        live = CareerPath.objects.published().filter(category=OuterRef("pk"))
-        self.fields["category"].queryset = Category.objects.filter(
-            Exists(live)
-        ).order_by("name")
+        self.fields["category"].queryset = Category.objects.with_live_count().order_by(
+            "name"
+        )
 
     def filters(self):
         """The filters to apply: the valid input, defaults for the rest."""
