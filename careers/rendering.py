@@ -11,7 +11,7 @@ shared row it shows (category, factor, skill, salary source) marks it stale
 with a new marker (careers.derived). The next request renders it again and
 stores the result only if the marker it read is still there, so a render that
 raced an edit never overwrites the edit's page. Code that bypasses Django's
-signals (QuerySet.update(), raw SQL) must call mark_stale() itself.
+signals (QuerySet.update(), raw SQL) must call careers.derived.refresh().
 
 A deploy that changes how careers render has a new VERSION, so every stored
 article is rendered again on its next visit.
