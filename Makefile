@@ -5,6 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `make run` and `make demo` listen: `make run PORT=8001`, or from the
+# environment. (`make serve` leaves them to gunicorn.conf.py, which also
+# reads .env.)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run demo serve audit bench test lint format clean
 
@@ -22,7 +27,7 @@ run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_careers careers/content/*.yaml
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # `make run` plus 12 clearly labelled sample careers, to try directory, compare, skills.
 demo: export DEBUG ?= true
@@ -30,7 +35,7 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_careers careers/content/*.yaml
 	$(BIN)/python manage.py seed_synthetic --careers 12
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production stack, locally: DEBUG off, settings from the environment or
 # .env exactly as in production (SECRET_KEY and ALLOWED_HOSTS at least; plain

@@ -7,6 +7,8 @@ Defaults are measured on this project (docs/performance.md): on 2 cores,
 """
 
 import os
+import sys
+import traceback
 from pathlib import Path
 
 import environ
@@ -17,16 +19,53 @@ env_file = Path(os.environ.get("ENV_FILE", Path(__file__).parent / ".env"))
 if env_file.is_file():
     environ.Env.read_env(env_file)
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# Loopback unless told otherwise: gunicorn never faces untrusted clients
+# itself (a few slow ones stop every sync worker). nginx or a load balancer
+# that buffers whole requests stands in front (docs/deploy.md).
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # More than one thread per worker switches gunicorn to its gthread worker.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
-# Logs to stdout/stderr for the process manager to collect.
-accesslog = "-"
-errorlog = "-"
+# Access and error logs both go to stderr, as Django's do: stdout is kept for
+# output. (gunicorn's own "-" means stdout for the access log.)
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+accesslog = None  # the access log is configured below instead
+logconfig_dict = {
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["stderr"],
+            "propagate": False,
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["access"],
+            "propagate": False,
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "generic",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "access",
+        },
+    },
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "[%Y-%m-%d %H:%M:%S %z]",
+        },
+        "access": {"format": "%(message)s"},
+    },
+}
 
 # A stuck request is cut off; a worker finishes its requests before it stops.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -36,3 +75,39 @@ keepalive = 5
 # Not preloaded, so `kill -HUP <master>` starts workers with new code and
 # settings, then retires the old ones gracefully: a reload without downtime.
 preload_app = False
+
+
+def on_starting(server):
+    """Before any worker: check the settings."""
+    check_settings()
+
+
+def check_settings():
+    """Exit with one line if the Django settings cannot load (no SECRET_KEY).
+
+    Otherwise every worker would fail the same way, and gunicorn would print
+    a traceback while stopping. The settings load in a forked child, so the
+    master imports nothing of Django and a reload still reads new settings.
+    """
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+            from django.conf import settings
+            from django.core.exceptions import ImproperlyConfigured
+
+            try:
+                settings.INSTALLED_APPS  # noqa: B018 (loads the settings module)
+            except ImproperlyConfigured as error:
+                print(f"Configuration error: {error}", file=sys.stderr)
+                status = 1
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stderr.flush()
+            os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(1)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from portal.progress import no_progress
+
 from . import content, derived
 from .models import CareerPath
 
@@ -766,11 +768,12 @@ def roman(number):
     return result
 
 
-def seed_careers(count, seed=DEFAULT_SEED):
+def seed_careers(count, seed=DEFAULT_SEED, progress=no_progress):
     """Validate and write `count` sample careers in one transaction.
 
     Returns their ParsedCareer objects. Raises ContentError, writing nothing,
     if a generated career is invalid or its slug belongs to a real career.
+    `progress` wraps each long loop (portal.progress.progress on a terminal).
     """
     items = generate(count, seed)
     with transaction.atomic():
@@ -781,9 +784,12 @@ def seed_careers(count, seed=DEFAULT_SEED):
         ).values_list("slug", flat=True)
         if problems := [f"{slug}: slug: used by a real career" for slug in taken]:
             raise content.ContentError(problems)
-        parsed = [content.parse_data(item, item["slug"]) for item in items]
+        parsed = [
+            content.parse_data(item, item["slug"])
+            for item in progress(items, desc="Checking")
+        ]
         shared = content.SharedRows()
         with derived.deferred():
-            for item in parsed:
+            for item in progress(parsed, desc="Writing"):
                 content.write(item, shared)
     return parsed

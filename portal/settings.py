@@ -211,20 +211,24 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One JSON object per line on stdout, for any log collector.
+# One JSON object per line on stderr, for any log collector: stdout carries
+# only a command's output (`dumpdata > backup.json` stays valid JSON).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "careers.logs.JsonFormatter"}},
     "handlers": {
-        "stdout": {
+        "stderr": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "json",
         }
     },
     "root": {
-        "handlers": ["stdout"],
+        "handlers": ["stderr"],
         "level": env.str("LOG_LEVEL", default="INFO").upper(),
     },
+    # django-axes logs a banner at every start of every command; its
+    # lock-out warnings still get through.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

@@ -97,4 +97,5 @@ def test_gunicorn_reads_the_same_env_file(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["0.0.0.0:8765", "3", "-"], result.stderr
+    # No access log path: logconfig_dict sends it to stderr.
+    assert result.stdout.split() == ["127.0.0.1:8765", "3", "None"], result.stderr

@@ -1,8 +1,11 @@
+import functools
+
 from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
 from careers.content import ContentError
 from careers.synthetic import DEFAULT_SEED, MAX_CAREERS, seed_careers
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -33,7 +36,11 @@ class Command(BaseCommand):
                 f"--careers must be from 1 to {MAX_CAREERS}, not {careers}."
             )
         try:
-            parsed = seed_careers(careers, seed)
+            parsed = seed_careers(
+                careers,
+                seed,
+                progress=functools.partial(progress, verbosity=options["verbosity"]),
+            )
         except ContentError as error:
             raise CommandError(
                 f"No sample careers were written; {len(error.problems)} problem(s):\n"
