@@ -43,22 +43,36 @@ ALLOWED_TAGS = frozenset(
     }
 )
 # `start` keeps "3. Third" numbered as typed; markdown-it only writes digits there.
-ALLOWED_ATTRIBUTES = {"a": frozenset({"href", "title"}), "ol": frozenset({"start"})}
+# `rel` is written by _render_link_open, on off-site links only.
+ALLOWED_ATTRIBUTES = {
+    "a": frozenset({"href", "title", "rel"}),
+    "ol": frozenset({"start"}),
+}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
-RELATIVE_URL_PREFIXES = ("/", "#")
+# What an off-site link gets: the other site learns nothing of the page, and
+# cannot reach back into it.
 LINK_REL = "noopener noreferrer"
 
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
 
 
+def is_site_relative(url):
+    """A link within the site: "/path" or "#fragment".
+
+    Not "//host/path" or "/\\host/path": browsers take both to another host.
+    """
+    return url.startswith("#") or (url.startswith("/") and url[1:2] not in ("/", "\\"))
+
+
 def _is_allowed_url(url):
-    """An http, https or mailto URL, or a link within the site ("/..." or "#...").
+    """An http, https or mailto URL, "//host/..." (the page's own scheme), or a
+    link within the site ("/..." or "#...").
 
     Bare relative links ("page.html", "www.example.org") are refused too: they
     are almost always a typo, and refusing them keeps the rule short enough to
     trust.
     """
-    if url.startswith(RELATIVE_URL_PREFIXES):
+    if url.startswith(("/", "#")):
         return True
     match = _SCHEME_RE.match(url.strip().lower())
     return match is not None and match[1] in ALLOWED_URL_SCHEMES
@@ -75,6 +89,13 @@ def _render_image_as_alt(self, tokens, idx, options, env):
     return escape(self.renderInlineAsText(tokens[idx].children, options, env))
 
 
+def _render_link_open(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if not is_site_relative(token.attrGet("href") or ""):
+        token.attrSet("rel", LINK_REL)
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _render_heading_open(self, tokens, idx, options, env):
     return "<p><strong>"
 
@@ -86,12 +107,21 @@ def _render_heading_close(self, tokens, idx, options, env):
 # Configured once at import and only read afterwards, so threads can share it.
 _md = _MarkdownIt("commonmark", {"html": False, "breaks": True})
 _md.add_render_rule("image", _render_image_as_alt)
+_md.add_render_rule("link_open", _render_link_open)
 _md.add_render_rule("heading_open", _render_heading_open)
 _md.add_render_rule("heading_close", _render_heading_close)
 
 
-def _keep_site_relative_url(url):
-    return url if url.startswith(RELATIVE_URL_PREFIXES) else None
+def _keep_relative_url(url):
+    # Relative to the site or to the scheme ("//host"); never to the page.
+    return url if url.startswith(("/", "#")) else None
+
+
+def _only_our_rel(element, attribute, value):
+    # rel comes from _render_link_open; any other value is dropped.
+    if attribute == "rel" and value != LINK_REL:
+        return None
+    return value
 
 
 def sanitise_html(html):
@@ -102,9 +132,10 @@ def sanitise_html(html):
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         strip_comments=True,
-        link_rel=LINK_REL,
+        link_rel=None,
+        attribute_filter=_only_our_rel,
         url_schemes=ALLOWED_URL_SCHEMES,
-        url_relative=_keep_site_relative_url,
+        url_relative=_keep_relative_url,
     ).strip()
 
 
