@@ -13,9 +13,10 @@ import re
 from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, OuterRef, Subquery
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import (
+    add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
     set_response_etag,
@@ -25,6 +26,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
+
+from portal.http import JsonResponse
 
 from .caching import cache_public_page
 from .content import career_to_dict
@@ -78,6 +81,10 @@ def finish(request, response):
     """
     response["Access-Control-Allow-Origin"] = "*"
     if request.method not in ("GET", "HEAD"):
+        return response
+    if response.status_code >= 400:
+        # A mistake, or a career not published yet: no shared cache keeps it.
+        add_never_cache_headers(response)
         return response
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     if response.status_code == 200:
@@ -195,6 +202,8 @@ def career_summary(request, career):
 
 
 class CareerListApi(ApiView):
+    cache_params = ("q", "category", "sort", "page")
+
     def get(self, request):
         params = self.params()
         filters = self.filters(params)

@@ -4,10 +4,13 @@ import uuid
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from portal.http import JsonResponse
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """The process is up; touches neither the database nor the cache."""
@@ -27,6 +30,7 @@ def check_cache():
     cache.delete(key)
 
 
+@require_safe
 @never_cache
 def readyz(request):
     """Ready to serve: the database and the cache both answer."""

@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import rendering
@@ -64,6 +65,8 @@ class HomeView(TemplateView):
 
 @method_decorator(cache_public_page, name="dispatch")
 class CareerListView(CleanPaginationMixin, ListView):
+    cache_params = (*DirectoryForm.base_fields, "page")
+
     def get_queryset(self):
         self.filters = DirectoryForm(self.request.GET).filters()
         return CareerPath.objects.published().for_listing().matching(**self.filters)
@@ -118,6 +121,7 @@ class CompareView(TemplateView):
     by what a visitor typed: its title, or words that find it."""
 
     template_name = "careers/compare.html"
+    cache_params = ("careers",)
     # Titles offered while typing; with thousands of careers, not all of them.
     SUGGESTIONS = 100
 
@@ -198,6 +202,7 @@ class SkillDetailView(CleanPaginationMixin, ListView):
     """A skill and the published careers that need it, with what each says."""
 
     template_name = "careers/skill_detail.html"
+    cache_params = ("page",)
 
     def get_queryset(self):
         self.skill = get_object_or_404(
@@ -213,6 +218,7 @@ class SkillDetailView(CleanPaginationMixin, ListView):
         return super().get_context_data(skill=self.skill, **kwargs)
 
 
+@require_safe
 def robots_txt(request):
     """Crawlers may read everything public; the admin is off limits."""
     lines = [

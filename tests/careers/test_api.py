@@ -509,14 +509,20 @@ EVERY_KIND_OF_ANSWER = [
 
 @pytest.mark.parametrize(("method", "url", "status"), EVERY_KIND_OF_ANSWER)
 def test_every_answer_is_json_for_any_origin(client, mlops, method, url, status):
-    """Successes, errors and preflights alike are JSON and allow any origin."""
+    """Successes, errors and preflights alike are JSON and allow any origin;
+    successes may be cached for a minute, errors by no shared cache."""
     response = getattr(client, method)(url)
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     if method == "get":
         assert response.json()
-        assert response["Cache-Control"] == "public, max-age=60"
+        cache_control = set(response["Cache-Control"].split(", "))
+        if status == 200:
+            assert cache_control == {"public", "max-age=60"}
+        else:
+            assert {"no-store", "private"} <= cache_control
+            assert "public" not in cache_control
 
 
 def test_etag_and_not_modified(client, mlops):
@@ -740,3 +746,34 @@ def test_api_conforms_to_its_openapi_document(mlops, wsgi_app):
     # with invalid input too, 8 with existing data too.
     assert len(set(tested)) == 17
     assert len(tested) == 17 + 8 + 8
+
+
+MARKUP_INPUT = {
+    "sort": {"sort": "<script>XSSMARK</script>&"},
+    "page": {"page": "<script>XSSMARK</script>"},
+    "path": None,
+}
+
+
+@pytest.mark.parametrize("case", MARKUP_INPUT, ids=MARKUP_INPUT.keys())
+def test_error_bodies_never_echo_markup_raw(client, mlops, case):
+    """<, > and & in an echoed value are \\u escapes in the JSON body, which
+    still reads back as the value."""
+    params = MARKUP_INPUT[case]
+    if params is None:
+        response = client.get("/api/<script>XSSMARK</script>&")
+    else:
+        response = client.get("/api/careers/", params)
+    assert 400 <= response.status_code < 500
+    assert not {ord("<"), ord(">"), ord("&")} & set(response.content)
+    assert b"\\u003cscript\\u003eXSSMARK" in response.content
+    assert "<script>XSSMARK" in response.json()["error"]
+
+
+def test_successful_bodies_escape_markup_too(client, mlops):
+    """The same encoder writes every JSON body; content with & reads back."""
+    mlops.summary = "Build & run <models>."
+    mlops.save()
+    response = client.get("/api/careers/mlops-engineer/")
+    assert b"Build & run" not in response.content
+    assert response.json()["summary"] == "Build & run <models>."

@@ -1,0 +1,38 @@
+"""Every URL answers only the methods it supports: 405 with Allow otherwise."""
+
+import pytest
+from django.urls import reverse
+
+SAFE = {"GET", "HEAD"}
+URLS = {
+    "/": SAFE | {"OPTIONS"},
+    "/careers/": SAFE | {"OPTIONS"},
+    "/careers/mlops-engineer/": SAFE | {"OPTIONS"},
+    "/compare/": SAFE | {"OPTIONS"},
+    "/skills/": SAFE | {"OPTIONS"},
+    "/skills/programming-languages/": SAFE | {"OPTIONS"},
+    "/sitemap.xml": SAFE,
+    "/robots.txt": SAFE,
+    "/feeds/careers/": SAFE,
+    "/healthz": SAFE,
+    "/readyz": SAFE,
+    "/api/careers/": SAFE | {"OPTIONS"},
+    "/api/openapi.json": SAFE | {"OPTIONS"},
+}
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "POST"])
+@pytest.mark.parametrize("url", URLS)
+def test_unsupported_methods_are_405_with_allow(client, mlops, url, method):
+    """Function views (sitemap, robots, feed, probes) included."""
+    response = client.generic(method, url)
+    assert response.status_code == 405, (url, method, response.status_code)
+    assert set(response["Allow"].split(", ")) == URLS[url]
+
+
+def test_the_admin_login_refuses_trace(client, db):
+    """Django's own views refuse TRACE the same way."""
+    response = client.generic("TRACE", reverse("admin:login"))
+    assert response.status_code == 405
+    assert "TRACE" not in response["Allow"]
+    assert {"GET", "POST"} <= set(response["Allow"].split(", "))
