@@ -7,7 +7,9 @@ Defaults are measured on this project (docs/performance.md): on 2 cores,
 """
 
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -78,8 +80,39 @@ preload_app = False
 
 
 def on_starting(server):
-    """Before any worker: check the settings."""
+    """Before any worker: check the settings, then set up the metrics directory."""
     check_settings()
+    metrics_directory()
+
+
+def metrics_directory():
+    """Where each worker counts its metrics, in files that /metrics adds up.
+
+    PROMETHEUS_MULTIPROC_DIR if set (emptied here, as counts from a previous
+    run would be added in), else a new temporary directory, removed at exit.
+    Workers are forked after this and inherit it, across reloads too.
+    """
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        for stale in Path(path).glob("*.db"):
+            stale.unlink()
+    else:
+        path = tempfile.mkdtemp(prefix="portal-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+        os.environ["PORTAL_METRICS_TEMPORARY"] = path
+    return path
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if temporary := os.environ.get("PORTAL_METRICS_TEMPORARY"):
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def check_settings():

@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from portal import metrics
+
 from . import health
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
+        metrics.database_error()
         logger.error(
             "Database unavailable: %s",
             exception,

@@ -107,7 +107,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: probes answer before host checks and redirects.
+    # Outermost, to count and time every answer; also serves /metrics.
+    "portal.metrics.MetricsMiddleware",
+    # Then probes, which answer before host checks and redirects.
     "careers.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -232,3 +234,18 @@ LOGGING = {
     # lock-out warnings still get through.
     "loggers": {"axes.apps": {"level": "WARNING"}},
 }
+
+# Who may read /metrics (portal.metrics): addresses or networks, checked
+# against the connection and every address a proxy forwarded. Empty: no
+# /metrics at all.
+METRICS_ALLOWED_IPS = env.list(
+    "METRICS_ALLOWED_IPS",
+    default=[
+        "127.0.0.0/8",
+        "::1",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "fc00::/7",
+    ],
+)
