@@ -3,20 +3,27 @@
 Two gunicorn servers run the production settings (DEBUG off) against a database
 and a Redis database of their own, never pytest-django's test database. An
 edit saved through the admin of one node shows on the other node's very next
-request: every node keys its cached pages by the content version kept in the
-shared cache, so one save invalidates the pages of every node.
+request: every node keys its cached pages by the content version, which each
+save records and shares through the cache, so one save invalidates them all.
 
-Runs only when DATABASE_URL points to PostgreSQL and PostgreSQL, Redis and
-gunicorn are there. Under CI=true with PostgreSQL, a missing one fails the test
-rather than skipping it.
+A second pair of nodes uses a redis-server of the test's own, paused while an
+import runs, so the import's invalidation never reaches the cache: the change
+must still show on both nodes within PAGE_CACHE_VERSION_SECONDS of Redis
+answering again.
+
+Runs only when DATABASE_URL points to PostgreSQL and PostgreSQL, Redis (and
+redis-server) and gunicorn are there. Under CI=true with PostgreSQL, a missing
+one fails the test rather than skipping it.
 """
 
 import concurrent.futures
+import contextlib
 import http.cookiejar
 import importlib.util
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +57,11 @@ START_TIMEOUT = 30
 REQUEST_TIMEOUT = 10
 COMMAND_TIMEOUT = 120
 WORKERS = 2
+# The paused-Redis test: its nodes' PAGE_CACHE_VERSION_SECONDS (the bound under
+# test), the margin a slow machine gets on top, and the pause between polls.
+VERSION_SECONDS = 3
+VERSION_MARGIN = 15
+POLL_SECONDS = 0.25
 LOAD_REQUESTS = 2000
 LOAD_THREADS = 8
 LOAD_SECONDS = 120
@@ -124,8 +136,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def manage(env, *args):
-    result = subprocess.run(
+def run_manage(env, *args):
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -133,6 +145,10 @@ def manage(env, *args):
         text=True,
         timeout=COMMAND_TIMEOUT,
     )
+
+
+def manage(env, *args):
+    result = run_manage(env, *args)
     assert result.returncode == 0, (
         f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     )
@@ -342,6 +358,66 @@ def stop_node(node):
 
 
 @dataclass
+class RedisServer:
+    """A redis-server of the test's own: pausing it disturbs no one else."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+
+@contextlib.contextmanager
+def running_redis(tmp):
+    """A throwaway redis-server on a free loopback port, stopped afterwards."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis-server is not installed in this environment")
+    port = free_port()
+    log = tmp / "redis.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(tmp)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = RedisServer(f"redis://127.0.0.1:{port}/0", process, log)
+    try:
+        client = redis.Redis.from_url(
+            server.url, socket_connect_timeout=0.5, socket_timeout=1
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        with client:
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"redis-server exited early:\n{log.read_text()}")
+                try:
+                    if client.ping():
+                        break
+                except redis.RedisError:
+                    pass  # not listening yet
+                if time.monotonic() > deadline:
+                    pytest.fail(f"redis-server not answering after {START_TIMEOUT}s")
+                time.sleep(0.1)
+        yield server
+    finally:
+        server.resume()  # a stopped process would not act on SIGTERM
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@dataclass
 class Cluster:
     a: Node
     b: Node
@@ -351,9 +427,10 @@ class Cluster:
     password: str
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """Two gunicorn nodes on a fresh database and Redis db, removed afterwards."""
+@contextlib.contextmanager
+def running_cluster(tmp, cache_url, **extra_env):
+    """Two gunicorn nodes on a fresh database and the Redis db at `cache_url`
+    (flushed before and after), with `extra_env` set; removed afterwards."""
     command = gunicorn_command()
     if command is None:
         unavailable("gunicorn is not installed in this environment")
@@ -362,14 +439,13 @@ def cluster(tmp_path_factory):
     except psycopg.Error as error:
         unavailable(f"PostgreSQL from DATABASE_URL is not reachable: {error}")
     shared_cache = redis.Redis.from_url(
-        REDIS_URL, socket_connect_timeout=1, socket_timeout=5
+        cache_url, socket_connect_timeout=1, socket_timeout=5
     )
     try:
         shared_cache.ping()
     except redis.RedisError as error:
-        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+        unavailable(f"Redis is not reachable at {cache_url}: {error}")
 
-    tmp = tmp_path_factory.mktemp("two-nodes")
     name = f"career_portal_nodes_{secrets.token_hex(4)}"
     database_url = urllib.parse.urlsplit(DATABASE_URL)._replace(path=f"/{name}")
     database_url = database_url.geturl()
@@ -382,9 +458,10 @@ def cluster(tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
-        "CACHE_URL": REDIS_URL,
+        "CACHE_URL": cache_url,
         "STATIC_ROOT": str(tmp / "static"),
         "WEB_CONCURRENCY": str(WORKERS),
+        **extra_env,
     }
     username, password = "operator", secrets.token_urlsafe(16)
     nodes = []
@@ -437,6 +514,30 @@ def cluster(tmp_path_factory):
             )
         shared_cache.flushdb()
         shared_cache.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Two gunicorn nodes on a fresh database and Redis db, removed afterwards."""
+    with running_cluster(tmp_path_factory.mktemp("two-nodes"), REDIS_URL) as nodes:
+        yield nodes
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory):
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def paused_redis_cluster(tmp_path_factory, private_redis):
+    """Two nodes on the test's own Redis, with a short version bound."""
+    with running_cluster(
+        tmp_path_factory.mktemp("paused-redis"),
+        private_redis.url,
+        PAGE_CACHE_VERSION_SECONDS=str(VERSION_SECONDS),
+    ) as nodes:
+        yield nodes
 
 
 @pytest.fixture(scope="module")
@@ -603,3 +704,94 @@ def test_both_nodes_serve_a_bounded_load_without_errors(cluster):
     errors = [(url, status) for url, status in results if status != 200]
     assert not errors, errors[:10]
     assert len(results) == LOAD_REQUESTS, f"stopped at the {LOAD_SECONDS}s limit"
+
+
+def ttl_left(ttls):
+    """Redis's PTTL answers, in words."""
+    if not ttls:
+        return "had expired"
+    return "had " + ", ".join(
+        "no expiry" if ms == -1 else f"{ms / 1000:.2f}s left" for ms in ttls
+    )
+
+
+def test_an_import_while_redis_is_paused_shows_on_every_node_within_the_bound(
+    paused_redis_cluster, private_redis, tmp_path
+):
+    """A change whose cache bump was lost shows on both nodes, page and API,
+    within PAGE_CACHE_VERSION_SECONDS of Redis answering again."""
+    cluster = paused_redis_cluster
+    nodes = (cluster.a, cluster.b)
+    paths = (f"/careers/{SLUG}/", f"/api/careers/{SLUG}/")
+    visitors = {node.name: Browser(node.url, cookies=False) for node in nodes}
+
+    def fetch_everywhere(rounds):
+        return [
+            (node.name, path, visitors[node.name].get(path))
+            for _ in range(rounds)
+            for node in nodes
+            for path in paths
+        ]
+
+    # Several requests per node, so every worker holds both pages in memory.
+    for name, path, response in fetch_everywhere(3 * WORKERS):
+        assert response.status == 200, (name, path, response.status)
+    with redis.Redis.from_url(private_redis.url, socket_timeout=5) as client:
+        assert client.keys("*careers:page:*"), "the nodes cached no pages"
+
+    manage(cluster.env, "export_careers", "--slug", SLUG, "--output", str(tmp_path))
+    content_file = tmp_path / f"{SLUG}.yaml"
+    content = yaml.safe_load(content_file.read_text())
+    imported = f"Imported while Redis was paused {secrets.token_hex(4)}."
+    content["summary"] = imported
+    content_file.write_text(yaml.safe_dump(content, allow_unicode=True))
+
+    private_redis.pause()
+    try:
+        paused = time.monotonic()
+        result = run_manage(cluster.env, "import_careers", str(content_file))
+    finally:
+        private_redis.resume()
+    resumed = time.monotonic()
+    with redis.Redis.from_url(private_redis.url, socket_timeout=5) as client:
+        # For the report: how long the old version's copy still had to live.
+        ttls = [client.pttl(key) for key in client.keys("*careers:content-version")]
+    assert result.returncode == 0, f"import failed:\n{result.stdout}\n{result.stderr}"
+    assert "Imported" in result.stdout, result.stdout
+    assert "ERROR" in result.stderr, "the lost bump was not logged"
+
+    # Each node and path: seconds after Redis answered again until it showed.
+    shown = {}
+    deadline = resumed + VERSION_SECONDS + VERSION_MARGIN
+    polls = 0
+    while len(shown) < len(nodes) * len(paths) and time.monotonic() < deadline:
+        polls += 1
+        for name, visitor in visitors.items():
+            for path in paths:
+                if (name, path) not in shown and imported in visitor.get(path).text:
+                    shown[name, path] = time.monotonic() - resumed
+        time.sleep(POLL_SECONDS)
+    polled = time.monotonic() - resumed
+
+    def seconds(name, path):
+        return "never" if (name, path) not in shown else f"{shown[name, path]:.2f}s"
+
+    report = (
+        f"import with Redis paused took {resumed - paused:.1f}s; the old "
+        f"version's copy in Redis then {ttl_left(ttls)}; after Redis "
+        f"answered again the new summary showed on "
+        + ", ".join(
+            f"node {name} {path} {seconds(name, path)}"
+            for name in visitors
+            for path in paths
+        )
+        + f" (bound {VERSION_SECONDS}s + {VERSION_MARGIN}s margin; "
+        f"{polls} polls over {polled:.1f}s)"
+    )
+    print(f"\n{report}", file=sys.stderr)
+    assert len(shown) == len(nodes) * len(paths), report
+
+    # And on every worker: no node still answers the old page or API.
+    for name, path, response in fetch_everywhere(2 * WORKERS):
+        assert response.status == 200, (name, path, response.status)
+        assert imported in response.text, f"node {name} {path} stale again; {report}"
