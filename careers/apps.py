@@ -9,7 +9,8 @@ class CareersConfig(AppConfig):
 
     def ready(self):
         from . import derived, signals
+        from .models import ContentVersion
 
         # Every model of this app is shown on some public page.
-        signals.connect(self.get_models())
+        signals.connect(m for m in self.get_models() if m is not ContentVersion)
         derived.connect()

@@ -1,10 +1,16 @@
 """
 Whole-page caching of public pages, invalidated the moment content changes.
 
-Every cached page is stored under the current *content version*, a counter
-kept in the shared cache. Any save or delete of content bumps it once the
-transaction commits, so the next request on every app node misses the old
-pages and renders fresh ones; old entries simply expire.
+Every cached page is stored under the current *content version*. Any save or
+delete of content replaces it in the database once the transaction commits,
+and writes it to the shared cache, so the next request on every app node
+misses the old pages and renders fresh ones; old entries simply expire. The
+shared cache holds the version for PAGE_CACHE_VERSION_SECONDS only: if a bump
+could not reach it, every node reads the version from the database again
+within that time.
+
+Pages are keyed by scheme, host, path and only the query parameters their
+view declares (`cache_params`), so junk parameters cannot fill the cache.
 
 PageCacheMiddleware answers anonymous GETs of the views marked with
 @cache_public_page (and their 304s) before sessions, CSRF, authentication and
@@ -15,7 +21,8 @@ on every request, so this saves only fetching and unpickling the page.
 The cache is an optimisation, never a dependency: if it fails (Redis down or
 unreachable), pages are rendered uncached, the failure is logged once per
 interval, and the cache is tried again after that interval. After an outage
-the version is bumped, since changes made meanwhile could not bump it.
+the version is read from the database again, since changes made meanwhile
+could not reach the cache.
 """
 
 import functools
@@ -29,12 +36,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Min
+from django.core.exceptions import TooManyFieldsSent
+from django.db import DatabaseError, transaction
+from django.db.models import Max, Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, get_urlconf, resolve
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django.utils.timezone import now
+
+from portal import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +65,10 @@ class Breaker:
         if self.down_since is not None and time.monotonic() < self.retry_at:
             return default
         try:
+            if self.down_since is not None:
+                # Changes made during the outage could not reach the cache:
+                # the next read takes the version from the database.
+                cache.delete(VERSION_KEY)
             result = operation()
         except Exception:
             if self.down_since is None:
@@ -63,15 +77,10 @@ class Breaker:
                     "Cache unavailable; serving pages uncached, retrying every %ss",
                     RETRY_SECONDS,
                 )
+                metrics.cache_error()
             self.retry_at = time.monotonic() + RETRY_SECONDS
             return default
         if self.down_since is not None:
-            try:
-                # Changes made during the outage could not bump the version.
-                new_version()
-            except Exception:
-                self.retry_at = time.monotonic() + RETRY_SECONDS
-                return default
             self.down_since = None
             logger.warning("Cache available again; page caching resumes")
         return result
@@ -80,34 +89,53 @@ class Breaker:
 breaker = Breaker()
 
 
-def next_scheduled_change():
-    """When the next scheduled career goes live, or None."""
-    from .models import CareerPath
+def stored_version():
+    """The content version as the database has it, and the next moment a
+    scheduled career goes live (which changes it), or None.
 
-    return CareerPath.objects.scheduled().aggregate(at=Min("publish_at"))["at"]
+    The version names the last committed change and the last scheduled
+    publication that has come due, so every node derives the same one.
+    """
+    from .models import CareerPath, ContentVersion
+
+    token = ContentVersion.objects.values_list("token", flat=True).first()
+    due = CareerPath.objects.published().aggregate(at=Max("publish_at"))["at"]
+    upcoming = CareerPath.objects.scheduled().aggregate(at=Min("publish_at"))["at"]
+    version = f"{token.hex if token else 'none'}-{due.timestamp() if due else 0}"
+    return version, upcoming
 
 
-def new_version():
-    """Start a new content version, valid until the next scheduled change."""
-    version = uuid.uuid4().hex
+def share_version(version, upcoming):
+    # Only a short-lived copy: whatever bump the cache missed (it was down, or
+    # restarted empty), every node takes the version from the database again
+    # within PAGE_CACHE_VERSION_SECONDS.
     cache.set_many(
-        {VERSION_KEY: version, NEXT_CHANGE_KEY: next_scheduled_change()}, timeout=None
+        {VERSION_KEY: version, NEXT_CHANGE_KEY: upcoming},
+        timeout=settings.PAGE_CACHE_VERSION_SECONDS,
     )
-    return version
 
 
 def content_version():
-    """The current content version; a scheduled publication that has come due
-    starts a new one, so no page outlives the moment its content changes."""
+    """The current content version, or None while the cache or the database
+    cannot say; a scheduled publication that has come due changes it, so no
+    page outlives the moment its content changes."""
 
     def read():
         values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
-        version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
-        if version is None or (next_change is not None and next_change <= now()):
-            version = new_version()
+        version, upcoming = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
+        if version is None or (upcoming is not None and upcoming <= now()):
+            return None
         return version
 
-    return breaker.call(read)
+    version = breaker.call(read, default=False)
+    if version is not None:
+        return version or None  # False: the cache is down
+    try:
+        version, upcoming = stored_version()
+    except DatabaseError:
+        return None  # the view answers its own 503
+    breaker.call(lambda: share_version(version, upcoming))
+    return version
 
 
 def content_changed():
@@ -126,44 +154,86 @@ def content_changed():
 
 
 def bump_version():
-    breaker.call(new_version)
+    """Record a committed change in the database, then tell the cache at once.
+
+    After the commit, so no node can store the old content under the new
+    version; in the database, so a bump the cache misses is not lost.
+    """
+    from .models import ContentVersion
+
+    token = uuid.uuid4()
+    try:
+        if not ContentVersion.objects.update(token=token):
+            ContentVersion.objects.create(token=token)
+        version = stored_version()
+    except DatabaseError:
+        # The change itself is committed; only its cached pages live on.
+        logger.exception("Could not record a content change; pages may be stale")
+        return
+    breaker.call(lambda: share_version(*version))
 
 
-def page_key(request, version):
+def page_key(request, version, params):
+    """The cache key of a page: its address with only the parameters its view
+    reads, in a canonical order, so other parameters cannot fill the cache."""
+    query = urlencode(
+        [(name, value) for name in params for value in request.GET.getlist(name)]
+    )
     # Scheme and host too: pages carry absolute links (canonical, JSON-LD).
-    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"careers:page:{version}:{request.method}:{path}"
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"careers:page:{version}:{request.method}:{digest}"
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, params=()):
     """Mark a view's pages as the same for every visitor, so PageCacheMiddleware
-    may store them and answer anonymous GETs from the cache."""
-    view.public_page = True
-    return view
+    may store them and answer anonymous GETs from the cache.
+
+    `params` are the query parameters the view reads: only they key its pages.
+    A class-based view declares them as its `cache_params` attribute instead.
+    """
+
+    def mark(view):
+        view.public_page = True
+        if params:
+            view.cache_params = tuple(params)
+        return view
+
+    return mark if view is None else mark(view)
+
+
+def public_page_params(request):
+    """The query parameters that key a public page, or None if not public."""
+    return _public_path_params(
+        get_urlconf() or settings.ROOT_URLCONF, request.path_info
+    )
 
 
 def is_public_page(request):
-    return _is_public_path(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+    return public_page_params(request) is not None
 
 
 @functools.lru_cache(maxsize=1024)
-def _is_public_path(urlconf, path):
+def _public_path_params(urlconf, path):
     try:
         match = resolve(path, urlconf)
     except Resolver404:
-        return False
+        return None
     view_class = getattr(match.func, "view_class", None)
-    return getattr(match.func, "public_page", False) or (
-        view_class is not None and getattr(view_class.dispatch, "public_page", False)
-    )
+    view = view_class.dispatch if view_class is not None else match.func
+    if not getattr(view, "public_page", False):
+        return None
+    declared = getattr(view_class or match.func, "cache_params", ())
+    return tuple(sorted(set(declared)))
 
 
 class LocalPages:
     """The pages this process served lately, in front of the shared cache.
 
     Keys carry the content version, which is read from the shared cache on
-    every request, so a change on any node still shows at once everywhere;
-    this only saves fetching and unpickling the page itself.
+    every request, so a change on any node still shows there too; this only
+    saves fetching and unpickling the page itself. No page is kept longer
+    than the shared cache keeps it.
     """
 
     def __init__(self, size=256):
@@ -173,14 +243,19 @@ class LocalPages:
 
     def get(self, key):
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            expires, page = entry
+            if expires <= time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
             return page
 
-    def set(self, key, page):
+    def set(self, key, page, timeout):
         with self.lock:
-            self.pages[key] = page
+            self.pages[key] = (time.monotonic() + timeout, page)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -248,33 +323,44 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.eligible(request):
+        params = self.eligible(request)
+        if params is None:
             return self.get_response(request)
         version = content_version()
         if version is None:  # cache unavailable
             return self.get_response(request)
-        key = page_key(request, version)
+        key = page_key(request, version, params)
         page = local_pages.get(key)
         if page is None:
             page = breaker.call(lambda: cache.get(key))
             if page is not None:
-                local_pages.set(key, page)
+                local_pages.set(key, page, settings.PAGE_CACHE_SECONDS)
         if page is not None:
+            metrics.page_cache_hit()
             return page.response(request)
+        metrics.page_cache_miss()
         response = self.get_response(request)
         if storable(response):
             page = Page.from_response(response)
-            local_pages.set(key, page)
+            local_pages.set(key, page, settings.PAGE_CACHE_SECONDS)
             breaker.call(lambda: cache.set(key, page, settings.PAGE_CACHE_SECONDS))
         return response
 
     @staticmethod
     def eligible(request):
-        return (
+        """The parameters that key the page, or None if it is not cached."""
+        if not (
             settings.PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             # Preconditions other than If-None-Match are left to the views.
             and not PRECONDITIONS.intersection(request.META)
-            and is_public_page(request)
-        )
+        ):
+            return None
+        params = public_page_params(request)
+        if params:
+            try:
+                request.GET  # noqa: B018 (parsed here, so its limit is the view's)
+            except TooManyFieldsSent:
+                return None  # the view refuses it
+        return params

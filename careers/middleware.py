@@ -2,10 +2,11 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from portal import metrics
+from portal.http import JsonResponse
 
 from . import health
 

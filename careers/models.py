@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -703,3 +705,20 @@ class EducationRequirement(Positioned):
 
     def __str__(self):
         return self.title
+
+
+class ContentVersion(models.Model):
+    """A token that every committed change of content replaces.
+
+    The page cache keys pages by it (careers.caching). Redis holds only a
+    short-lived copy, so a change whose bump could not reach Redis, or a
+    Redis that restarted empty, still shows within PAGE_CACHE_VERSION_SECONDS.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.token)

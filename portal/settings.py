@@ -183,6 +183,12 @@ PAGE_CACHE = env.bool(
     ),
 )
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# The longest a change can stay unseen on some node when its invalidation
+# could not reach the cache (Redis paused, restarted or unreachable): nodes
+# read the content version from the database again this often.
+PAGE_CACHE_VERSION_SECONDS = min(
+    env.int("PAGE_CACHE_VERSION_SECONDS", default=30), PAGE_CACHE_SECONDS
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

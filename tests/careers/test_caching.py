@@ -2,9 +2,14 @@
 
 import logging
 import os
+import signal
+import socket
+import subprocess
+import time
 from io import StringIO
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
@@ -261,3 +266,148 @@ def test_one_redis_client_is_reused(redis_cache):
     """Django's backend builds a client per operation; ours keeps one."""
     assert cache._cache.get_client() is cache._cache.get_client()
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+
+
+def redis_settings(url):
+    return {
+        "default": {
+            "BACKEND": "careers.cache_backend.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def page_entries():
+    return len(cache._cache.get_client().keys(b"*careers:page:*"))
+
+
+JUNK_PAGES = [
+    "/careers/mlops-engineer/",
+    "/careers/",
+    "/compare/?careers=mlops-engineer",
+    "/skills/programming-languages/",
+    "/api/careers/",
+    "/api/careers/mlops-engineer/",
+]
+
+
+@pytest.mark.parametrize("url", JUNK_PAGES)
+def test_junk_parameters_cannot_fill_the_cache(client, mlops, redis_cache, url):
+    """1,000 query strings a view does not read add one entry, not 1,000."""
+    joiner = "&" if "?" in url else "?"
+    first = client.get(url)
+    assert first.status_code == 200
+    for number in range(1000):
+        junk = client.get(f"{url}{joiner}x={number}&utm_source={number}")
+        assert junk.status_code == 200
+    assert page_entries() == 1
+    assert junk.content == first.content
+
+
+def test_the_parameters_a_view_reads_key_its_pages(
+    client, mlops, redis_cache, django_assert_num_queries
+):
+    """?q=engineer is cached, apart from other searches, whatever the order of
+    the parameters."""
+    first = client.get("/careers/?q=engineer&sort=title")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get("/careers/?sort=title&utm=1&q=engineer")
+    assert again.content == first.content
+    assert page_entries() == 1
+    other = client.get("/careers/?q=nothing-matches-this")
+    assert "MLOps Engineer" not in other.text
+    assert page_entries() == 2
+
+
+def test_process_memory_never_keeps_a_page_past_its_timeout():
+    """A page held by one process expires as the shared cache's copy does."""
+    from careers.caching import LocalPages, Page
+
+    pages = LocalPages()
+    pages.set("key", Page(200, (), b"old"), timeout=0.2)
+    assert pages.get("key") == Page(200, (), b"old")
+    time.sleep(0.3)
+    assert pages.get("key") is None
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, which it may pause."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    try:
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("redis-server is not installed")
+    try:
+        client = redis.Redis(port=port, socket_timeout=1)
+        for _ in range(50):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        client.close()
+        yield server, f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_change_the_cache_missed_shows_within_the_bound(
+    client, mlops, own_redis, settings, tmp_path, caplog
+):
+    """An import while Redis is paused reaches the database but not the cache;
+    once Redis answers again, the change shows within
+    PAGE_CACHE_VERSION_SECONDS, on a node that never saw the outage."""
+    server, url = own_redis
+    settings.PAGE_CACHE_VERSION_SECONDS = BOUND = 2
+    page = "/careers/mlops-engineer/"
+    changed = tmp_path / "mlops.yaml"
+    changed.write_text(
+        MLOPS_FILE.read_text().replace("summary: ", "summary: Paused Redis. ", 1)
+    )
+    with override_settings(CACHES=redis_settings(url)):
+        assert "Paused Redis." not in client.get(page).text
+        assert "Paused Redis." not in client.get(page).text  # from the cache
+        # The import runs in a process of its own: no connection to reuse.
+        cache._cache.get_client().connection_pool.disconnect()
+        server.send_signal(signal.SIGSTOP)
+        try:
+            with caplog.at_level(logging.ERROR, logger="careers.caching"):
+                call_command("import_careers", str(changed), stdout=StringIO())
+        finally:
+            server.send_signal(signal.SIGCONT)
+        assert "Cache unavailable" in caplog.text
+        breaker.__init__()  # another node, which saw no outage
+        resumed = time.monotonic()
+        while time.monotonic() - resumed < BOUND + 10:
+            if "Paused Redis." in client.get(page).text:
+                break
+            time.sleep(0.1)
+        seen_after = time.monotonic() - resumed
+    assert seen_after <= BOUND + 1, f"the change showed after {seen_after:.1f} s"
+
+
+def test_a_redis_that_restarts_empty_keeps_pages_valid(client, mlops, redis_cache):
+    """The version comes back from the database unchanged: nothing committed,
+    nothing invalidated; a later change still shows at once."""
+    client.get("/careers/mlops-engineer/")
+    version = cache.get(VERSION_KEY)
+    assert version is not None
+    cache._cache.get_client().flushdb()
+    client.get("/careers/mlops-engineer/")
+    assert cache.get(VERSION_KEY) == version
+    mlops.summary = "After the restart."
+    mlops.save()
+    assert "After the restart." in client.get("/careers/mlops-engineer/").text
