@@ -73,6 +73,9 @@ logconfig_dict = {
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# gunicorn 27's control socket is one path per user ($HOME/.gunicorn): two
+# servers on one machine (nodes, tests, the benchmark) would fight over it.
+control_socket_disable = True
 
 # Not preloaded, so `kill -HUP <master>` starts workers with new code and
 # settings, then retires the old ones gracefully: a reload without downtime.

@@ -71,13 +71,13 @@ class Breaker:
                 cache.delete(VERSION_KEY)
             result = operation()
         except Exception:
+            metrics.cache_error()
             if self.down_since is None:
                 self.down_since = time.monotonic()
                 logger.exception(
                     "Cache unavailable; serving pages uncached, retrying every %ss",
                     RETRY_SECONDS,
                 )
-                metrics.cache_error()
             self.retry_at = time.monotonic() + RETRY_SECONDS
             return default
         if self.down_since is not None:
