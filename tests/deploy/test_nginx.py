@@ -449,7 +449,7 @@ def test_the_body_limit_follows_the_admin_import_limit(stack):
     finally:
         conn.close()
     assert too_large.status == 413
-    assert too_large.headers["Content-Type"] == "text/html"
+    assert too_large.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>Upload too large</h1>" in too_large.text
     assert "<style>" in too_large.text  # its stylesheet travels with it
 
@@ -664,7 +664,7 @@ def test_the_admin_login_is_rate_limited_with_a_friendly_page(stack):
     limited = answers[6]
     assert limited.status == 429
     assert limited.headers["Retry-After"] == "60"
-    assert limited.headers["Content-Type"] == "text/html"
+    assert limited.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>Too many requests</h1>" in limited.text
     # Other pages and other visitors are not held back.
     assert visitor.get("/").status == 200
@@ -689,7 +689,7 @@ def test_search_and_the_api_are_rate_limited(stack):
     assert set(statuses) == {200, 429}
     assert statuses.count(200) >= 21  # 5 a second, burst 20
     page = next(answer for status, answer in searches if status == 429)
-    assert page.headers["Content-Type"] == "text/html"
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>Too many requests</h1>" in page.text
     # The plain directory is not counted.
     visitor = Visitor(stack, "127.0.0.19")
@@ -731,8 +731,15 @@ def test_a_stopped_gunicorn_shows_the_friendly_503_page(stack):
         assert page.status == 503
         assert page.headers["Retry-After"] == "30"
         assert page.headers["Cache-Control"] == "no-store"
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert page.body == (stack.tmp / "error-pages" / "503.html").read_bytes()
         assert "<h1>Temporarily unavailable</h1>" in page.text
+        # Styled with nothing more from the server: its stylesheet is inline.
         assert "<style>" in page.text and '<link rel="stylesheet"' not in page.text
+        # A form sent meanwhile gets the same page.
+        sent = visitor.request("POST", ADMIN_LOGIN, body=b"username=x")
+        assert sent.status == 503
+        assert "<h1>Temporarily unavailable</h1>" in sent.text
 
         api = visitor.get("/api/careers/")
         assert api.status == 503
