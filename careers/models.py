@@ -4,10 +4,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .fields import CONTROL_RE, PlainCharField, PlainTextField, PlainURLField
 
 SCORE_MIN = 1
 SCORE_MAX = 10
@@ -50,15 +53,9 @@ validate_currency = RegexValidator(
 )
 
 
-class ProseField(models.TextField):
+class ProseField(PlainTextField):
     """Long text with Unix line endings: browsers post textareas with CRLF, which
     would otherwise make an untouched paragraph look edited in history and files."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if isinstance(value, str):
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return value
 
 
 class CareerStatus(models.TextChoices):
@@ -90,7 +87,7 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = PlainCharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
     objects = CategoryQuerySet.as_manager()
@@ -107,7 +104,7 @@ class Category(models.Model):
 class Factor(models.Model):
     """A criterion every career is scored on, so careers compare factor by factor."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = PlainCharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     position = models.PositiveIntegerField(
         _("position"),
@@ -140,7 +137,7 @@ class SkillQuerySet(models.QuerySet):
 class Skill(models.Model):
     """A skill in the shared taxonomy; careers link to it through CareerSkill."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = PlainCharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = ProseField(_("description"), blank=True)
 
@@ -161,8 +158,8 @@ class Skill(models.Model):
 class SalarySource(models.Model):
     """Where a career's salary figures come from, cited beside them."""
 
-    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. Talent.com"))
-    url = models.URLField(_("URL"), blank=True)
+    name = PlainCharField(_("name"), max_length=100, help_text=_("E.g. Talent.com"))
+    url = PlainURLField(_("URL"), blank=True)
     retrieved_on = models.DateField(
         _("date retrieved"),
         null=True,
@@ -277,7 +274,7 @@ class CareerPath(models.Model):
         A = "a", "a"
         AN = "an", "an"
 
-    title = models.CharField(
+    title = PlainCharField(
         _("title"), max_length=150, help_text=_("The role, e.g. “MLOps Engineer”.")
     )
     article = models.CharField(
@@ -297,7 +294,7 @@ class CareerPath(models.Model):
         related_name="careers",
         verbose_name=_("category"),
     )
-    summary = models.CharField(
+    summary = PlainCharField(
         _("summary"),
         max_length=300,
         help_text=_("One or two sentences for listings and search results."),
@@ -417,6 +414,15 @@ class CareerPath(models.Model):
                 condition=Q(status__in=CareerStatus.values),
                 name="careerpath_status_valid",
             ),
+            # Compare and visitors find a guide by its title. Samples may reuse
+            # a real role's title: they never stand in a real guide's way.
+            models.UniqueConstraint(
+                Lower("title"),
+                condition=Q(is_sample=False),
+                name="careerpath_unique_real_title",
+                violation_error_code="title_taken",
+                violation_error_message=_("Another guide already has this title."),
+            ),
         ]
         # Lists count live careers and page through them in each sort order
         # from an index, whatever their number. (Best score or salary first,
@@ -437,6 +443,35 @@ class CareerPath(models.Model):
 
     def get_absolute_url(self):
         return reverse("careers:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        # As the title constraint, but naming the guide that holds the title.
+        if holder := self.title_holder():
+            raise ValidationError(
+                {
+                    "title": ValidationError(
+                        _(
+                            "The guide “%(title)s” (slug %(slug)s) already has this "
+                            "title; each real guide needs its own."
+                        ),
+                        code="title_taken",
+                        params={"title": holder.title, "slug": holder.slug},
+                    )
+                }
+            )
+
+    def title_holder(self):
+        """The other real guide with this title in any case, if any."""
+        if self.is_sample or not self.title or CONTROL_RE.search(self.title):
+            return None  # (PostgreSQL cannot even compare a text with NUL)
+        return (
+            CareerPath.objects.alias(lower_title=Lower("title"))
+            .filter(lower_title=Lower(Value(self.title)), is_sample=False)
+            .exclude(pk=self.pk)
+            .only("title", "slug")
+            .first()
+        )
 
     @property
     def title_with_article(self):
@@ -534,7 +569,7 @@ class Step(Positioned):
     career = models.ForeignKey(
         CareerPath, on_delete=models.CASCADE, related_name="steps"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = PlainCharField(_("title"), max_length=200)
     text = ProseField(_("text"))
 
     class Meta(Positioned.Meta):
@@ -555,7 +590,7 @@ class Stage(Positioned):
     career = models.ForeignKey(
         CareerPath, on_delete=models.CASCADE, related_name="stages"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = PlainCharField(_("title"), max_length=200)
     description = ProseField(_("description"))
     salary_min = models.PositiveIntegerField(
         _("salary minimum"),
@@ -649,7 +684,7 @@ class CareerSkill(Positioned):
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, related_name="careers", verbose_name=_("skill")
     )
-    title = models.CharField(
+    title = PlainCharField(
         _("heading"),
         max_length=200,
         blank=True,
@@ -689,7 +724,7 @@ class EducationRequirement(Positioned):
     kind = models.CharField(
         _("kind"), max_length=20, choices=EducationKind, default=EducationKind.DEGREE
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = PlainCharField(_("title"), max_length=200)
     text = ProseField(_("text"))
 
     class Meta(Positioned.Meta):

@@ -39,6 +39,20 @@ def unique_copy_slug(slug):
     return candidate
 
 
+def unique_copy_title(title, is_sample):
+    """A copy's title, "Copy of …", numbered if a real guide already has it
+    (real guides' titles are unique), within the title's length."""
+    limit = CareerPath._meta.get_field("title").max_length
+    number = 1
+    while True:
+        suffix = f" ({number})" if number > 1 else ""
+        candidate = _("Copy of %(title)s") % {"title": title}
+        candidate = candidate[: limit - len(suffix)] + suffix
+        if is_sample or not CareerPath(title=candidate).title_holder():
+            return candidate
+        number += 1
+
+
 @transaction.atomic
 @derived.deferred()
 def duplicate_as_draft(career):
@@ -47,7 +61,7 @@ def duplicate_as_draft(career):
     copy = CareerPath.objects.get(pk=career.pk)
     copy.pk = None
     copy._state.adding = True
-    copy.title = _("Copy of %(title)s") % {"title": career.title}
+    copy.title = unique_copy_title(career.title, career.is_sample)
     copy.slug = unique_copy_slug(career.slug)
     copy.status = CareerStatus.DRAFT
     copy.publish_at = None

@@ -706,3 +706,64 @@ def test_swapping_the_skills_of_two_rows_saves(admin_client, db):
     assert list(
         career.skills.order_by("position").values_list("skill__name", "position")
     ) == [("Python", 1), ("SQL", 2)]
+
+
+# Hostile content.
+
+
+def test_control_characters_in_the_change_form_are_refused(admin_client, mlops):
+    """The change form refuses control characters on the field and the inline
+    row that hold them, naming the character; nothing is saved."""
+    before = dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk))
+    data = form_data(admin_client.get(change_url(mlops)))
+    data["summary"] = "abc\x0bdef"
+    data["steps-0-text"] = "Study\x1b hard."
+
+    response = admin_client.post(change_url(mlops), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {
+        "summary": ["contains a control character (U+000B) at position 4"]
+    }
+    steps, _ = errors_of(response, "steps")
+    assert steps[0] == {"text": ["contains a control character (U+001B) at position 6"]}
+    assert dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk)) == before
+
+
+def test_a_category_name_with_a_control_character_is_refused(admin_client, db):
+    """Shared rows' admin forms refuse them too."""
+    response = admin_client.post(
+        "/admin/careers/category/add/", {"name": "Data\x7f", "slug": "data"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["contains a control character (U+007F) at position 5"]
+    }
+
+
+def test_a_real_guides_title_is_refused_naming_the_guide(admin_client, mlops):
+    """Adding a second "MLOps Engineer", in any case, is refused on the title
+    field, with the guide that has it; a sample may share it."""
+    data = {
+        **career_fields(factories.category(), title="mlops ENGINEER"),
+        **{
+            key: value
+            for p in INLINE_PREFIXES
+            for key, value in management(p, 0).items()
+        },
+    }
+
+    response = admin_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "title": [
+            "The guide “MLOps Engineer” (slug mlops-engineer) already has this "
+            "title; each real guide needs its own."
+        ]
+    }
+    assert CareerPath.objects.count() == 1
+    response = admin_client.post(ADD_URL, data | {"is_sample": "on"})
+    assert response.status_code == 302
+    assert CareerPath.objects.filter(is_sample=True).get().title == "mlops ENGINEER"

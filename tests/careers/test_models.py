@@ -1,8 +1,11 @@
 """The database itself refuses data that breaks the model's invariants."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from careers.models import CareerPath, Factor, FactorScore, Stage
 from tests import factories
@@ -204,3 +207,85 @@ def test_factors_are_ordered_by_position():
         earlier,
         later,
     ]
+
+
+def test_real_guides_titles_are_unique_in_any_case():
+    """Two real guides cannot share a title, even in another case: visitors
+    and Compare find a guide by its title."""
+    factories.career(title="Data Engineer")
+    assert refused(lambda: factories.career(title="data ENGINEER"))
+    other = factories.career(title="Other")
+    assert refused(
+        lambda: CareerPath.objects.filter(pk=other.pk).update(title="DATA engineer")
+    )
+
+
+def test_samples_may_share_any_title():
+    """A sample never blocks a real guide, nor another sample."""
+    factories.career(title="Data Engineer", is_sample=True)
+    factories.career(title="Data Engineer", is_sample=True)
+    real = factories.career(title="Data Engineer")
+    real.full_clean()
+    sample = CareerPath(title="data engineer", is_sample=True)
+    sample.clean()
+    assert CareerPath.objects.filter(title="Data Engineer").count() == 3
+
+
+def test_validation_names_the_guide_that_has_the_title():
+    """full_clean() (the admin, content files) says which guide has the title."""
+    factories.career(title="Data Engineer", slug="data-engineer")
+    other = CareerPath(
+        title="DATA Engineer",
+        slug="copy",
+        summary="s",
+        intro="i",
+        why_choose="w",
+        good_career_summary="g",
+        outlook="o",
+        category=factories.category(),
+    )
+    with pytest.raises(ValidationError) as error:
+        other.full_clean()
+    assert error.value.message_dict == {
+        "title": [
+            "The guide “Data Engineer” (slug data-engineer) already has this "
+            "title; each real guide needs its own."
+        ]
+    }
+
+
+def test_a_guide_keeps_its_own_title():
+    """Validating a saved guide does not find itself."""
+    factories.career(title="Data Engineer").full_clean()
+
+
+def test_control_characters_fail_validation_with_their_place():
+    """Each text field refuses control characters, saying which and where."""
+    career = factories.career()
+    career.summary = "abc\x0bdef"
+    career.intro = "Line\r\nbreak\x00"
+    with pytest.raises(ValidationError) as error:
+        career.full_clean()
+    assert error.value.message_dict == {
+        "summary": ["contains a control character (U+000B) at position 4"],
+        "intro": ["contains a control character (U+0000) at position 11"],
+    }
+
+
+def test_existing_duplicate_titles_are_retitled_by_the_migration():
+    """Migration 0010 keeps a shared title on the oldest real guide and adds
+    the slug to the others', so its constraint can be made on any database."""
+    migration = importlib.import_module("careers.migrations.0010_plain_text_fields")
+    with connection.cursor() as cursor:  # as before the migration
+        cursor.execute("DROP INDEX careerpath_unique_real_title")
+    first = factories.career(title="Data Engineer")
+    second = factories.career(title="data engineer", slug="de-2")
+    sample = factories.career(title="Data Engineer", is_sample=True)
+
+    migration.retitle_duplicates(apps, None)
+
+    titles = dict(CareerPath.objects.values_list("pk", "title"))
+    assert titles[first.pk] == "Data Engineer"
+    assert titles[second.pk] == "data engineer (de-2)"
+    assert titles[sample.pk] == "Data Engineer"
+    assert set(CareerPath.objects.values_list("rendered_version", flat=True)) != {""}
