@@ -13,6 +13,7 @@ import zipfile
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
@@ -28,9 +29,9 @@ from . import content
 from .models import CareerPath
 
 MAX_FILES = 50
-MAX_FILE_SIZE = 1024 * 1024
-# The pending upload lives in the session until confirmed: bound it as a whole.
-MAX_TOTAL_SIZE = 5 * 1024 * 1024
+# Sizes are settings: CONTENT_FILE_MAX_BYTES per file, shared with
+# import_careers, and CONTENT_UPLOAD_MAX_BYTES in all, as the pending upload
+# lives in the session until confirmed.
 SESSION_KEY = "careers_import"
 TEMPLATE = "admin/careers/careerpath/import.html"
 
@@ -116,27 +117,32 @@ class ImportForm(forms.Form):
             "One or more YAML content files, one career path each: at most "
             "%(count)d files of %(size)s each. Nothing is saved until you confirm "
             "the preview."
-        ) % {"count": MAX_FILES, "size": filesizeformat(MAX_FILE_SIZE)}
+        ) % {
+            "count": MAX_FILES,
+            "size": filesizeformat(settings.CONTENT_FILE_MAX_BYTES),
+        }
 
     def clean_files(self):
         files = self.cleaned_data["files"]
+        file_max = settings.CONTENT_FILE_MAX_BYTES
         errors = [
             _("%(name)s is %(size)s; a content file may be at most %(max)s.")
             % {
                 "name": upload.name,
                 "size": filesizeformat(upload.size),
-                "max": filesizeformat(MAX_FILE_SIZE),
+                "max": filesizeformat(file_max),
             }
             for upload in files
-            if upload.size > MAX_FILE_SIZE
+            if upload.size > file_max
         ]
         if errors:
             raise forms.ValidationError(errors)
         total = sum(upload.size for upload in files)
-        if total > MAX_TOTAL_SIZE:
+        upload_max = settings.CONTENT_UPLOAD_MAX_BYTES
+        if total > upload_max:
             raise forms.ValidationError(
                 _("These files come to %(size)s; upload at most %(max)s at once.")
-                % {"size": filesizeformat(total), "max": filesizeformat(MAX_TOTAL_SIZE)}
+                % {"size": filesizeformat(total), "max": filesizeformat(upload_max)}
             )
         return files
 
@@ -159,19 +165,14 @@ def read_uploads(files):
 
 def parse_uploads(texts, *, can_publish):
     """Validate every file as import_files does; return (parsed, problem lines)."""
-    parsed, problems, slugs = [], [], {}
+    parsed, problems, others = [], [], content.OtherFiles()
     for filename, text in texts:
         try:
             item = content.parse_text(text, filename)
         except content.ContentError as error:
             problems.extend(error.problems)
             continue
-        slug = item.career.slug
-        if slug in slugs:
-            problems.append(
-                f"{filename}: slug: {slug!r} is also the slug in {slugs[slug]}"
-            )
-        slugs[slug] = filename
+        problems.extend(others.problems(item))
         if not can_publish:
             problems.extend(publishing_problems(item))
         parsed.append(item)

@@ -7,16 +7,27 @@ happen in one transaction, so a bad file leaves the database as it was.
 """
 
 import datetime
+import reprlib
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max, prefetch_related_objects
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    MappingStartEvent,
+    SequenceStartEvent,
+)
+from yaml.resolver import Resolver
 
 from . import derived
 from .models import (
@@ -45,6 +56,25 @@ class ContentError(Exception):
         super().__init__("\n".join(problems))
 
 
+# A message quotes at most about this many characters of a bad value, so that
+# it cannot grow with the value (a 300-byte file can hold a billion strings).
+QUOTE_MAX = 80
+_bounded = reprlib.Repr()
+_bounded.maxstring = _bounded.maxother = QUOTE_MAX
+_bounded.maxlevel = 2
+_bounded.maxlist = _bounded.maxtuple = _bounded.maxdict = _bounded.maxset = 4
+
+
+def clip(text, limit=QUOTE_MAX):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value):
+    """`value` as Python writes it (`'text'`, `[1, 2]`), cut to about QUOTE_MAX
+    characters: the one way messages show a value from a file."""
+    return clip(_bounded.repr(value))
+
+
 @dataclass
 class ParsedCareer:
     """A validated content file, as unsaved model instances."""
@@ -66,10 +96,18 @@ class Reader:
         self.filename = filename
         self.problems = []
         self.problem_paths = set()
+        self.unlisted = 0
 
     def problem(self, path, message):
-        self.problems.append(f"{self.filename}: {path}: {message}")
         self.problem_paths.add(path)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"{self.filename}: {path}: {message}")
+        else:
+            self.unlisted += 1
+
+    def all_problems(self):
+        more = [f"{self.filename}: and {self.unlisted} more problem(s)"]
+        return self.problems + (more if self.unlisted else [])
 
     def mapping(self, data, key, path, *, allowed, required=True):
         value = data.get(key) if isinstance(data, dict) else None
@@ -79,7 +117,9 @@ class Reader:
                 self.problem(where, "is required")
             return {}
         if not isinstance(value, dict):
-            self.problem(where, f"must be a mapping of keys to values, not {value!r}")
+            self.problem(
+                where, f"must be a mapping of keys to values, not {quote(value)}"
+            )
             return {}
         self.check_keys(value, where, allowed)
         return value
@@ -87,7 +127,9 @@ class Reader:
     def check_keys(self, data, path, allowed):
         for key in data:
             if key not in allowed:
-                where = f"{path}.{key}" if path else str(key)
+                name = key if isinstance(key, str) else quote(key)
+                name = clip(name)
+                where = f"{path}.{name}" if path else name
                 self.problem(
                     where, f"unknown field; expected one of {', '.join(allowed)}"
                 )
@@ -101,13 +143,13 @@ class Reader:
                 self.problem(where, "is required")
             return
         if not isinstance(value, list):
-            self.problem(where, f"must be a list, not {value!r}")
+            self.problem(where, f"must be a list, not {quote(value)}")
             return
         for index, item in enumerate(value):
             item_path = f"{where}[{index}]"
             if not isinstance(item, dict):
                 self.problem(
-                    item_path, f"must be a mapping of keys to values, not {item!r}"
+                    item_path, f"must be a mapping of keys to values, not {quote(item)}"
                 )
                 continue
             self.check_keys(item, item_path, allowed)
@@ -121,7 +163,7 @@ class Reader:
                 self.problem(where, "is required")
             return ""
         if not isinstance(value, str):
-            self.problem(where, f"must be text, not {value!r}")
+            self.problem(where, f"must be text, not {quote(value)}")
             return ""
         return value.strip()
 
@@ -129,7 +171,7 @@ class Reader:
         value = data.get(key, False)
         if not isinstance(value, bool):
             where = f"{path}.{key}" if path else key
-            self.problem(where, f"must be true or false, not {value!r}")
+            self.problem(where, f"must be true or false, not {quote(value)}")
             return False
         return value
 
@@ -141,7 +183,7 @@ class Reader:
                 self.problem(where, "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"must be a whole number, not {value!r}")
+            self.problem(where, f"must be a whole number, not {quote(value)}")
             return None
         return value
 
@@ -153,7 +195,7 @@ class Reader:
         ):
             return value
         where = f"{path}.{key}" if path else key
-        self.problem(where, f"must be a date written as YYYY-MM-DD, not {value!r}")
+        self.problem(where, f"must be a date written as YYYY-MM-DD, not {quote(value)}")
         return None
 
     def moment(self, data, key, path):
@@ -166,12 +208,25 @@ class Reader:
             self.problem(
                 where,
                 "must be a date and time written as YYYY-MM-DD HH:MM:SS+00:00, "
-                f"not {value!r}",
+                f"not {quote(value)}",
             )
             return None
         if value.tzinfo is None:
             value = value.replace(tzinfo=datetime.UTC)
         return value.astimezone(datetime.UTC)
+
+    def name(self, data, key, path, model):
+        """The name of a shared row (category, factor, skill), held to the
+        limits of `model.name` as the database will hold it."""
+        value = self.text(data, key, path)
+        where = f"{path}.{key}" if path else key
+        if value:
+            try:
+                value = model._meta.get_field("name").clean(value, None)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.problem(where, message)
+        return value
 
     def full_clean(self, instance, path, exclude):
         """Run the model's own validation, reporting errors under `path`.
@@ -224,26 +279,135 @@ CAREER_KEYS = [
 SOURCE_KEYS = ["name", "url", "retrieved_on"]
 
 
+def too_large(filename, size=None):
+    """The problem of a file over CONTENT_FILE_MAX_BYTES (None: size unknown)."""
+    limit = file_size(settings.CONTENT_FILE_MAX_BYTES)
+    size = file_size(size) if size else f"more than {limit}"
+    return (
+        f"{filename}: is {size}; a content file may be at most {limit} "
+        "(CONTENT_FILE_MAX_BYTES)"
+    )
+
+
+def file_size(size):
+    # filesizeformat() joins with a no-break space, for HTML.
+    return filesizeformat(size).replace("\xa0", " ")
+
+
 def parse_file(path):
     """Read and validate one content file; return a ParsedCareer or raise."""
     path = Path(path)
+    limit = settings.CONTENT_FILE_MAX_BYTES
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            # Never more than the limit, whatever the path is (/dev/zero).
+            data = file.read(limit + 1)
+            size = path.stat().st_size if path.is_file() else None
+        if len(data) > limit:
+            raise ContentError([too_large(path.name, size)])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError([f"{path.name}: cannot be read: {error}"]) from error
     return parse_text(text, path.name)
 
 
-# libyaml's loader where PyYAML was built with it: the same documents, read
-# about ten times faster.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Collections nest five deep in a content file (career, progression, stages,
+# a stage, its source); this leaves room and stops a file nested thousands
+# deep long before Python's recursion limit.
+MAX_DEPTH = 20
+# Problems listed per file: enough to fix a file, not one per key of a
+# megabyte of junk.
+MAX_PROBLEMS = 50
+
+
+class RefusedYAML(yaml.MarkedYAMLError):
+    """Valid YAML that content files do not use: anchors, aliases, deep nesting."""
+
+
+# libyaml's parser where PyYAML was built with it (about ten times faster),
+# under PyYAML's own composer, which can be told what to refuse.
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    _PARSER = (CParser,)
+else:
+    from yaml.parser import Parser
+    from yaml.reader import Reader as YAMLReader
+    from yaml.scanner import Scanner
+
+    _PARSER = (YAMLReader, Scanner, Parser)
+
+
+class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
+    """yaml.SafeLoader's documents, without anchors, aliases or deep nesting.
+
+    An alias repeats a value without its bytes: "billion laughs" files of a
+    few hundred bytes stand for gigabytes. Both are refused as the document is
+    composed, at their line and column, before any value is built.
+    """
+
+    def __init__(self, stream):
+        _PARSER[0].__init__(self, stream)
+        for base in _PARSER[1:]:
+            base.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.refuse(event, f"aliases (*{clip(event.anchor)}) are not allowed")
+        if event.anchor is not None:
+            self.refuse(event, f"anchors (&{clip(event.anchor)}) are not allowed")
+        if isinstance(event, SequenceStartEvent | MappingStartEvent):
+            if self.depth >= MAX_DEPTH:
+                self.refuse(event, f"lists and mappings nest over {MAX_DEPTH} deep")
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+        return super().compose_node(parent, index)
+
+    def refuse(self, event, problem):
+        raise RefusedYAML(
+            problem=f"{problem} in content files; write each value out in full",
+            problem_mark=event.start_mark,
+        )
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            # PyYAML lets these through: a date such as 2024-13-45, or an
+            # integer of thousands of digits.
+            raise ConstructorError(
+                problem=f"cannot read {quote(node.value)}: {clip(str(error))}",
+                problem_mark=node.start_mark,
+            ) from error
+
+
+def yaml_problem(filename, error):
+    """One bounded line for a YAML error, with its line and column."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    if isinstance(error, RefusedYAML):
+        return f"{filename}: {where}: {error.problem}"
+    if isinstance(error, yaml.MarkedYAMLError):
+        parts = [error.context, error.problem]
+        text = ": ".join(clip(str(part), 200) for part in parts if part)
+    else:
+        text = clip(str(error), 200)
+    return f"{filename}: not valid YAML: {text}" + (f" ({where})" if where else "")
 
 
 def parse_text(text, filename):
     try:
-        data = yaml.load(text, Loader=SafeLoader)
+        data = yaml.load(text, Loader=ContentLoader)
     except yaml.YAMLError as error:
-        raise ContentError([f"{filename}: not valid YAML: {error}"]) from error
+        raise ContentError([yaml_problem(filename, error)]) from error
     return parse_data(data, filename)
 
 
@@ -268,7 +432,9 @@ def parse_data(data, filename):
         outlook=reader.text(data, "outlook", ""),
     )
     parsed = ParsedCareer(
-        filename=filename, career=career, category=reader.text(data, "category", "")
+        filename=filename,
+        career=career,
+        category=reader.name(data, "category", "", Category),
     )
 
     good = reader.mapping(
@@ -280,10 +446,11 @@ def parse_data(data, filename):
     for where, item in reader.items(
         good, "scores", "good_career", allowed=["factor", "score", "reason"]
     ):
-        factor = reader.text(item, "factor", where)
+        factor = reader.name(item, "factor", where, Factor)
         if factor in seen:
             reader.problem(
-                f"{where}.factor", f"{factor!r} is already scored at {seen[factor]}"
+                f"{where}.factor",
+                f"{quote(factor)} is already scored at {seen[factor]}",
             )
         seen[factor] = where
         score = FactorScore(
@@ -351,10 +518,10 @@ def parse_data(data, filename):
         ),
         start=1,
     ):
-        name = reader.text(item, "skill", where)
+        name = reader.name(item, "skill", where, Skill)
         if name in seen:
             reader.problem(
-                f"{where}.skill", f"{name!r} is already listed at {seen[name]}"
+                f"{where}.skill", f"{quote(name)} is already listed at {seen[name]}"
             )
         seen[name] = where
         entry = CareerSkill(
@@ -391,14 +558,25 @@ def parse_data(data, filename):
 
     # A file updates the career with its slug in place, keeping its row and
     # creation date; validation must know that to check uniqueness.
-    existing = CareerPath.objects.filter(slug=career.slug).first()
+    existing = valid_slug(career.slug) and (
+        CareerPath.objects.filter(slug=career.slug).first()
+    )
     if existing:
         career.pk, career.created = existing.pk, existing.created
         career._state.adding = False
     reader.full_clean(career, "", exclude=["category"])
     if reader.problems:
-        raise ContentError(reader.problems)
+        raise ContentError(reader.all_problems())
     return parsed
+
+
+def valid_slug(slug):
+    # Only a valid slug is looked up: PostgreSQL refuses a query with NUL.
+    try:
+        CareerPath._meta.get_field("slug").run_validators(slug)
+    except ValidationError:
+        return False
+    return True
 
 
 def read_source(reader, data, path):
@@ -424,19 +602,14 @@ def import_files(paths, *, dry_run=False, record=False):
     one revision of many careers costs reversion time in the square of their
     rows, and one per career costs queries.
     """
-    parsed, problems, slugs = [], [], {}
+    parsed, problems, others = [], [], OtherFiles()
     for path in paths:
         try:
             item = parse_file(path)
         except ContentError as error:
             problems.extend(error.problems)
             continue
-        slug = item.career.slug
-        if slug in slugs:
-            problems.append(
-                f"{item.filename}: slug: {slug!r} is also the slug in {slugs[slug]}"
-            )
-        slugs[slug] = item.filename
+        problems.extend(others.problems(item))
         parsed.append(item)
     if problems:
         raise ContentError(problems)
@@ -460,6 +633,38 @@ def import_files(paths, *, dry_run=False, record=False):
     except DatabaseError as error:
         raise ContentError([f"the database refused the import: {error}"]) from error
     return parsed
+
+
+class OtherFiles:
+    """What must differ between the files of one import: their slugs, and the
+    titles of their real guides in any case (as the database's constraint)."""
+
+    def __init__(self):
+        self.slugs, self.titles = {}, {}
+
+    def problems(self, item):
+        career, filename = item.career, item.filename
+        problems = []
+        if career.slug in self.slugs:
+            problems.append(
+                f"{filename}: slug: {quote(career.slug)} is also the slug in "
+                f"{self.slugs[career.slug]}"
+            )
+        self.slugs.setdefault(career.slug, filename)
+        if not career.is_sample:
+            title = title_key(career.title)
+            if title in self.titles:
+                problems.append(
+                    f"{filename}: title: {quote(career.title)} is also the title in "
+                    f"{self.titles[title]}"
+                )
+            self.titles.setdefault(title, filename)
+        return problems
+
+
+def title_key(title):
+    # As the database's lower(), on the titles people write.
+    return title.lower()
 
 
 def unique_slug(model, name):
@@ -701,16 +906,46 @@ def dump_career(career):
     return HEADER + body
 
 
-def export_careers(directory, slugs=None):
-    """Write one `<slug>.yaml` per career into `directory`; return the paths."""
+class ExportConflict(Exception):
+    """Files that an export would overwrite with different content."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        super().__init__(", ".join(map(str, paths)))
+
+
+def export_careers(directory, slugs=None, *, force=False):
+    """Write one `<slug>.yaml` per career into `directory`; return the paths.
+
+    Raises ExportConflict, writing nothing, if a file there already holds
+    something else, unless `force`; a file that holds the same is left as is.
+    """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     careers = CareerPath.objects.for_detail().order_by("slug")
     if slugs:
         careers = careers.filter(slug__in=slugs)
-    paths = []
-    for career in careers:
-        path = directory / f"{career.slug}.yaml"
-        path.write_text(dump_career(career), encoding="utf-8")
-        paths.append(path)
-    return paths
+    careers = [(career, directory / f"{career.slug}.yaml") for career in careers]
+    unchanged, conflicts = set(), []
+    if not force:
+        # Each career is dumped once: here if its file exists, else below.
+        for career, path in careers:
+            if path.exists() or path.is_symlink():
+                if holds(path, dump_career(career)):
+                    unchanged.add(path)
+                else:
+                    conflicts.append(path)
+    if conflicts:
+        raise ExportConflict(conflicts)
+    directory.mkdir(parents=True, exist_ok=True)
+    for career, path in careers:
+        if path not in unchanged:
+            path.write_text(dump_career(career), encoding="utf-8")
+    return [path for _career, path in careers]
+
+
+def holds(path, text):
+    """Whether the file at `path` holds exactly `text`."""
+    try:
+        return path.read_bytes() == text.encode()
+    except OSError:  # a directory, a dangling link: not the same
+        return False

@@ -78,6 +78,11 @@ CONTENT_SECURITY_POLICY = {
 # The admin's "needs review" filter: careers (or salary data) older than this.
 REVIEW_AFTER_MONTHS = env.int("REVIEW_AFTER_MONTHS", default=12)
 
+# Content files: the largest one file may be (admin import and import_careers),
+# and the most one admin upload may carry in all (nginx's body limit follows).
+CONTENT_FILE_MAX_BYTES = env.int("CONTENT_FILE_MAX_BYTES", default=1024 * 1024)
+CONTENT_UPLOAD_MAX_BYTES = env.int("CONTENT_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+
 # Admin login brute-force protection.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
