@@ -79,3 +79,50 @@ def test_export_selected_slugs_only(mlops, tmp_path):
     assert sorted(export(tmp_path / "all")) == ["mlops-engineer.yaml", "other.yaml"]
     with pytest.raises(CommandError, match="No career path with slug: nope"):
         export(tmp_path / "none", "nope")
+
+
+def run_export(directory, *options):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "export_careers", "--output", str(directory), *options, stdout=out, stderr=err
+    )
+    return out.getvalue()
+
+
+def test_export_prints_each_written_path_and_nothing_else(mlops, tmp_path):
+    """stdout is the output only: one path per line, for scripts."""
+    factories.career(slug="other")
+    assert run_export(tmp_path).splitlines() == [
+        str(tmp_path / "mlops-engineer.yaml"),
+        str(tmp_path / "other.yaml"),
+    ]
+
+
+def test_export_refuses_to_overwrite_a_different_file(mlops, tmp_path):
+    """A file of the same name holding something else stops the export: it
+    names the file, exits non-zero and writes nothing at all."""
+    factories.career(slug="other")
+    (tmp_path / "mlops-engineer.yaml").write_text("slug: mlops-engineer\n")
+    with pytest.raises(CommandError) as error:
+        run_export(tmp_path)
+    assert str(error.value) == (
+        f"Nothing was exported; 1 file(s) in {tmp_path} already hold something "
+        "else (--force overwrites them):\n" + str(tmp_path / "mlops-engineer.yaml")
+    )
+    assert error.value.returncode == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mlops-engineer.yaml"]
+    assert (tmp_path / "mlops-engineer.yaml").read_text() == "slug: mlops-engineer\n"
+
+
+def test_export_over_an_identical_file_is_fine(mlops, tmp_path):
+    """Exporting again into the same directory, unchanged, succeeds."""
+    run_export(tmp_path)
+    assert run_export(tmp_path).splitlines() == [str(tmp_path / "mlops-engineer.yaml")]
+    assert (tmp_path / "mlops-engineer.yaml").read_text() == MLOPS_FILE.read_text()
+
+
+def test_export_force_overwrites(mlops, tmp_path):
+    """--force replaces a file that holds something else."""
+    (tmp_path / "mlops-engineer.yaml").write_text("edited by hand\n")
+    run_export(tmp_path, "--force")
+    assert (tmp_path / "mlops-engineer.yaml").read_text() == MLOPS_FILE.read_text()
