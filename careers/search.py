@@ -45,6 +45,7 @@ from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .fields import without_control_characters
 from .models import CareerPath
 
 CONFIG = "english"
@@ -136,7 +137,7 @@ class HighlightField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None:
             return None
-        html = escape(value).replace(MARK_START, "<mark>")
+        html = escape(without_control_characters(value)).replace(MARK_START, "<mark>")
         return mark_safe(html.replace(MARK_STOP, "</mark>"))
 
 

@@ -145,7 +145,8 @@ class CompareView(TemplateView):
             )
         context = {
             "notes": notes,
-            "suggestions": suggestions[: self.SUGGESTIONS],
+            # A sample may share a real guide's title: offer each title once.
+            "suggestions": list(dict.fromkeys(suggestions[: self.SUGGESTIONS])),
             "selected": [c.title for c in careers]
             + [""] * (COMPARE_MAX - len(careers)),
             "comparison": compare(careers) if len(careers) >= 2 else None,
@@ -168,7 +169,8 @@ def resolve_careers(careers, names, notes):
             slug = name
         else:
             match = (
-                careers.filter(title__iexact=name).first()
+                # A real guide before a sample that borrowed its title.
+                careers.filter(title__iexact=name).order_by("is_sample", "pk").first()
                 or careers.search(name).first()
             )
             slug = match and match.slug

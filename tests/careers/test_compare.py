@@ -203,3 +203,26 @@ def test_suggestions_are_bounded_and_related_first(client, pair):
     mlops = CareerPath.objects.get(slug="mlops-engineer")
     peers = CareerPath.objects.filter(category=mlops.category).order_by("title")
     assert suggestions[: peers.count()] == [c.title for c in peers]
+
+
+def test_a_real_guide_wins_over_a_sample_with_its_title(client, pair):
+    """A sample may borrow a real guide's title; a typed title picks the guide,
+    the sample is labelled wherever it shows, and the title is offered once."""
+    mlops, analyst = pair
+    factories.career(title="Data Analyst", slug="aaa-sample-analyst", is_sample=True)
+    html = html_of(client, "data analyst,mlops-engineer")
+    assert 'href="/careers/data-analyst/"' in html
+    assert 'href="/careers/aaa-sample-analyst/"' not in html
+    assert html.count('<option value="Data Analyst">') == 1
+
+    html = html_of(client, "aaa-sample-analyst,mlops-engineer")
+    header = re.search(r"<thead>.*?</thead>", html, re.S)[0]
+    assert 'aaa-sample-analyst/">Data Analyst</a> <span class="tag-sample">' in header
+
+
+def test_samples_are_labelled_among_the_highest_scored(client, db):
+    """The home page's ranking says which careers are samples."""
+    factories.score(factories.career(title="Generated", is_sample=True), score=9)
+    html = client.get("/").content.decode()
+    ranking = re.search(r'<ol class="ranking">.*?</ol>', html, re.S)[0]
+    assert 'Generated</a> <span class="tag-sample">Sample</span>' in ranking

@@ -186,11 +186,6 @@ def test_text_that_bypassed_validation_reaches_every_output_valid(client, mlops)
     assert "MLOps Engineer" in titles
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="careers.search.HighlightField shows ts_headline's text as stored",
-    strict=True,
-)
 def test_search_results_carry_no_control_characters(client, mlops):
     """A search's highlighted summaries are as clean as the rest of the page."""
     corrupt(mlops)
