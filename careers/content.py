@@ -7,6 +7,7 @@ happen in one transaction, so a bad file leaves the database as it was.
 """
 
 import datetime
+import itertools
 import reprlib
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 from yaml.resolver import Resolver
+
+from portal.progress import no_progress
 
 from . import derived
 from .models import (
@@ -593,17 +596,18 @@ def read_source(reader, data, path):
     return values
 
 
-def import_files(paths, *, dry_run=False, record=False):
+def import_files(paths, *, dry_run=False, record=False, progress=no_progress):
     """Validate every file, then write them all in one transaction.
 
     Returns the ParsedCareer of each file. Raises ContentError listing every
     problem in every file, in which case nothing has been written. `record`
     adds each career to its history, in revisions of REVISION_SIZE careers:
     one revision of many careers costs reversion time in the square of their
-    rows, and one per career costs queries.
+    rows, and one per career costs queries. `progress` wraps the reading and
+    the writing (portal.progress.progress on a terminal).
     """
     parsed, problems, others = [], [], OtherFiles()
-    for path in paths:
+    for path in progress(paths, desc="Checking", unit="file"):
         try:
             item = parse_file(path)
         except ContentError as error:
@@ -618,8 +622,8 @@ def import_files(paths, *, dry_run=False, record=False):
     try:
         with transaction.atomic(), derived.deferred():
             shared = SharedRows()
-            for start in range(0, len(parsed), REVISION_SIZE):
-                batch = parsed[start : start + REVISION_SIZE]
+            items = iter(progress(parsed, desc="Writing"))
+            while batch := list(itertools.islice(items, REVISION_SIZE)):
                 # Manually: record() adds the careers once their children exist.
                 # Not atomic: the import's transaction already is.
                 revision = reversion.create_revision(manage_manually=True, atomic=False)
@@ -914,7 +918,7 @@ class ExportConflict(Exception):
         super().__init__(", ".join(map(str, paths)))
 
 
-def export_careers(directory, slugs=None, *, force=False):
+def export_careers(directory, slugs=None, *, force=False, progress=no_progress):
     """Write one `<slug>.yaml` per career into `directory`; return the paths.
 
     Raises ExportConflict, writing nothing, if a file there already holds
@@ -937,7 +941,7 @@ def export_careers(directory, slugs=None, *, force=False):
     if conflicts:
         raise ExportConflict(conflicts)
     directory.mkdir(parents=True, exist_ok=True)
-    for career, path in careers:
+    for career, path in progress(careers, desc="Exporting"):
         if path not in unchanged:
             path.write_text(dump_career(career), encoding="utf-8")
     return [path for _career, path in careers]

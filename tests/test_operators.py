@@ -8,6 +8,7 @@ environment of the test's own: no developer .env, no pytest-env secrets.
 
 import json
 import os
+import re
 import secrets
 import select
 import subprocess
@@ -268,3 +269,28 @@ def test_no_progress_bar_in_a_pipe(site):
     assert "Writing" not in result.stderr
     assert "3/3" not in result.stderr
     assert result.stdout == "Seeded 3 sample career path(s) with seed 1.\n"
+
+
+def content_commands(tmp_path):
+    """An import and an export, each with the bars it shows on a terminal."""
+    return {
+        "import": (["import_careers", str(MLOPS_FILE)], ["Checking", "Writing"]),
+        "export": (["export_careers", "--output", str(tmp_path)], ["Exporting"]),
+    }
+
+
+@pytest.mark.parametrize("name", ["import", "export"])
+def test_content_commands_show_progress_on_a_terminal(site, tmp_path, name):
+    """import_careers and export_careers count their files on a terminal, on
+    stderr, and stay quiet in a pipe."""
+    args, bars = content_commands(tmp_path)[name]
+    shown, stdout = run_on_a_terminal(site, *args)
+    for bar in bars:
+        # Done, with its count: "Writing: 100%|█████| 4/4 [...]".
+        assert re.search(rf"{bar}: 100%\|[^|]*\| (\d+)/\1 ", shown), shown
+    assert "100%" not in stdout
+
+    piped = manage(site, *args, "--force") if name == "export" else manage(site, *args)
+    assert piped.returncode == 0, piped.stderr
+    for bar in bars:
+        assert bar not in piped.stderr

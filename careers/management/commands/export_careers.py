@@ -1,7 +1,10 @@
+import functools
+
 from django.core.management.base import BaseCommand, CommandError
 
 from careers.content import ExportConflict, export_careers
 from careers.models import CareerPath
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -33,7 +36,12 @@ class Command(BaseCommand):
             if missing := sorted(set(slugs) - known):
                 raise CommandError(f"No career path with slug: {', '.join(missing)}")
         try:
-            paths = export_careers(output, slugs, force=force)
+            paths = export_careers(
+                output,
+                slugs,
+                force=force,
+                progress=functools.partial(progress, verbosity=options["verbosity"]),
+            )
         except ExportConflict as conflict:
             raise CommandError(
                 f"Nothing was exported; {len(conflict.paths)} file(s) in {output} "

@@ -1,7 +1,10 @@
+import functools
+
 from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
 from careers.content import ContentError, import_files
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -21,7 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, files, dry_run, **options):
         try:
             # Each career's history records the import, naming its file.
-            parsed = import_files(files, dry_run=dry_run, record=True)
+            parsed = import_files(
+                files,
+                dry_run=dry_run,
+                record=True,
+                progress=functools.partial(progress, verbosity=options["verbosity"]),
+            )
         except ContentError as error:
             raise CommandError(
                 f"Nothing was imported; {len(error.problems)} problem(s) found:\n"
