@@ -22,6 +22,7 @@ from django.urls import path
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.careers.test_caching import CLOSED_PORT_CACHE
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = "portal_http_requests"
@@ -201,12 +202,6 @@ START_TIMEOUT = 60
 REQUEST_TIMEOUT = 10
 HEALTH_REQUESTS = 20
 CLIENT_THREADS = 4
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url):

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import ssl
@@ -36,6 +35,8 @@ from pathlib import Path
 
 import brotli
 import pytest
+
+from tests.processes import free_port, manage, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nginx" / "portal.conf"
@@ -59,27 +60,6 @@ def unavailable(reason):
     if CI:
         pytest.fail(f"{reason}; CI=true requires the nginx tests")
     pytest.skip(reason)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-    )
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    )
-    return result.stdout
 
 
 def tail(path, lines=40):
@@ -256,15 +236,7 @@ class Server:
             )
 
     def stop(self):
-        """Stop gracefully; kill its process group if it hangs."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop(self.process)
 
 
 @dataclass

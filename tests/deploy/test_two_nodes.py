@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -42,6 +41,8 @@ import pytest
 import redis
 import yaml
 from psycopg import sql
+
+from tests.processes import free_port, manage, run_manage, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -128,31 +129,6 @@ def maintenance_connection():
         autocommit=True,
         **{key: str(value) for key, value in params.items() if value},
     )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run_manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-    )
-
-
-def manage(env, *args):
-    result = run_manage(env, *args)
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    )
-    return result.stdout
 
 
 @dataclass
@@ -345,16 +321,7 @@ def wait_until_healthy(node):
 
 
 def stop_node(node):
-    """Stop gracefully (SIGTERM to the master); kill its group if it hangs."""
-    if node.process.poll() is not None:
-        return
-    node.process.terminate()
-    try:
-        node.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        # The node runs in a session of its own: its group is it and its workers.
-        os.killpg(node.process.pid, signal.SIGKILL)
-        node.process.wait(timeout=5)
+    stop(node.process)
 
 
 @dataclass
