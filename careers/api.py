@@ -29,7 +29,7 @@ from django.views.generic import View
 
 from portal.http import JsonResponse
 
-from .caching import cache_public_page
+from .caching import applied_params, cache_public_page
 from .content import career_to_dict
 from .forms import QUERY_MAX_LENGTH, DirectoryForm
 from .models import (
@@ -221,6 +221,12 @@ class CareerListApi(ApiView):
                 % {"page": raw_page, "last": paginator.num_pages},
             )
         page = paginator.page(number)
+        applied_params(
+            request,
+            **{name: filters[name] for name in ("q", "sort")},
+            category=filters["category"].slug if filters["category"] else "",
+            page=number,
+        )
 
         query = {
             "q": filters["q"],

@@ -9,8 +9,8 @@ class CareersConfig(AppConfig):
 
     def ready(self):
         from . import derived, signals
-        from .models import ContentVersion
+        from .models import ContentChange
 
         # Every model of this app is shown on some public page.
-        signals.connect(m for m in self.get_models() if m is not ContentVersion)
+        signals.connect(m for m in self.get_models() if m is not ContentChange)
         derived.connect()

@@ -2,12 +2,12 @@
 Whole-page caching of public pages, invalidated the moment content changes.
 
 Every cached page is stored under the current *content version*. Any save or
-delete of content replaces it in the database once the transaction commits,
-and writes it to the shared cache, so the next request on every app node
-misses the old pages and renders fresh ones; old entries simply expire. The
-shared cache holds the version for PAGE_CACHE_VERSION_SECONDS only: if a bump
-could not reach it, every node reads the version from the database again
-within that time.
+delete of content records a ContentChange in its own transaction, and once
+that commits writes the new version to the shared cache, so the next request
+on every app node misses the old pages and renders fresh ones; old entries
+simply expire. The shared cache holds the version for
+PAGE_CACHE_VERSION_SECONDS only: if the new version could not reach it, every
+node reads the version from the database again within that time.
 
 Pages are keyed by scheme, host, path and only the query parameters their
 view declares (`cache_params`), so junk parameters cannot fill the cache.
@@ -30,7 +30,6 @@ import hashlib
 import logging
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -38,7 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.http import parse_etags, urlencode
@@ -48,8 +47,7 @@ from portal import metrics
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "careers:content-version"
-NEXT_CHANGE_KEY = "careers:next-scheduled-change"
+VERSION_KEY = "careers:content-version"  # (version, next scheduled change)
 RETRY_SECONDS = 10
 PRECONDITIONS = {"HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
 
@@ -93,96 +91,130 @@ def stored_version():
     """The content version as the database has it, and the next moment a
     scheduled career goes live (which changes it), or None.
 
-    The version names the last committed change and the last scheduled
+    The version names the committed changes and the last scheduled
     publication that has come due, so every node derives the same one.
     """
-    from .models import CareerPath, ContentVersion
+    from .models import CareerPath, ContentChange
 
-    token = ContentVersion.objects.values_list("token", flat=True).first()
+    changes = ContentChange.objects.aggregate(count=Count("pk"), last=Max("at"))
     due = CareerPath.objects.published().aggregate(at=Max("publish_at"))["at"]
     upcoming = CareerPath.objects.scheduled().aggregate(at=Min("publish_at"))["at"]
-    version = f"{token.hex if token else 'none'}-{due.timestamp() if due else 0}"
-    return version, upcoming
-
-
-def share_version(version, upcoming):
-    # Only a short-lived copy: whatever bump the cache missed (it was down, or
-    # restarted empty), every node takes the version from the database again
-    # within PAGE_CACHE_VERSION_SECONDS.
-    cache.set_many(
-        {VERSION_KEY: version, NEXT_CHANGE_KEY: upcoming},
-        timeout=settings.PAGE_CACHE_VERSION_SECONDS,
+    # The time as well as the count: a database restored from a backup counts
+    # from an earlier number again, but never at the same moments.
+    version = "-".join(
+        str(part.timestamp() if hasattr(part, "timestamp") else part or 0)
+        for part in (changes["count"], changes["last"], due)
     )
+    return version, upcoming
 
 
 def content_version():
     """The current content version, or None while the cache or the database
     cannot say; a scheduled publication that has come due changes it, so no
     page outlives the moment its content changes."""
-
-    def read():
-        values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
-        version, upcoming = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
-        if version is None or (upcoming is not None and upcoming <= now()):
-            return None
-        return version
-
-    version = breaker.call(read, default=False)
-    if version is not None:
-        return version or None  # False: the cache is down
+    cached = breaker.call(lambda: cache.get(VERSION_KEY), default=False)
+    if cached is False:
+        return None  # the cache is down
+    if cached is not None:
+        version, upcoming = cached
+        if upcoming is None or upcoming > now():
+            return version
     try:
         version, upcoming = stored_version()
     except DatabaseError:
+        metrics.database_error()
         return None  # the view answers its own 503
-    breaker.call(lambda: share_version(version, upcoming))
+    # Only a short-lived copy: whatever the cache missed (it was down, or
+    # restarted empty), every node reads the database again within
+    # PAGE_CACHE_VERSION_SECONDS. `add`, so a reader that read the database
+    # just before a change committed cannot put back the version it replaced;
+    # a scheduled publication that came due overwrites, with the same value
+    # on every node.
+    store = cache.add if cached is None else cache.set
+    breaker.call(
+        lambda: store(
+            VERSION_KEY, (version, upcoming), settings.PAGE_CACHE_VERSION_SECONDS
+        )
+    )
     return version
 
 
 def content_changed():
     """Invalidate every cached page, on every node, once the change commits.
 
-    Once per transaction: an import of many careers sends thousands of
-    signals, and one new version covers them all. (A hook registered inside
-    a savepoint that rolls back is dropped, but so are the changes after it
-    in that savepoint.)"""
+    The change is recorded in the database within its own transaction, so it
+    cannot commit unrecorded whatever happens to the cache or this process
+    afterwards, then told to the cache once committed. Once per transaction:
+    an import of many careers sends thousands of signals, and one record
+    covers them all. (A savepoint that rolls back drops its record and its
+    hook with the changes they stood for.)"""
+    from .models import ContentChange
+
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        hook is bump_version for _sids, hook, _robust in connection.run_on_commit
+        hook is share_version for _sids, hook, _robust in connection.run_on_commit
     ):
         return
-    transaction.on_commit(bump_version)
+    ContentChange.objects.create()
+    transaction.on_commit(share_version)
 
 
-def bump_version():
-    """Record a committed change in the database, then tell the cache at once.
-
-    After the commit, so no node can store the old content under the new
-    version; in the database, so a bump the cache misses is not lost.
-    """
-    from .models import ContentVersion
-
-    token = uuid.uuid4()
+def share_version():
+    """Tell the cache the new version, once the change has committed: no node
+    can then store the old content under it."""
     try:
-        if not ContentVersion.objects.update(token=token):
-            ContentVersion.objects.create(token=token)
         version = stored_version()
     except DatabaseError:
-        # The change itself is committed; only its cached pages live on.
-        logger.exception("Could not record a content change; pages may be stale")
+        # The change is recorded; nodes read it within the bound.
+        logger.exception("Could not read the new content version")
+        metrics.database_error()
         return
-    breaker.call(lambda: share_version(*version))
+    breaker.call(
+        lambda: cache.set(VERSION_KEY, version, settings.PAGE_CACHE_VERSION_SECONDS)
+    )
 
 
 def page_key(request, version, params):
     """The cache key of a page: its address with only the parameters its view
-    reads, in a canonical order, so other parameters cannot fill the cache."""
+    reads, in a canonical order, so other parameters cannot fill the cache.
+    An empty value counts as none, as the views read it."""
     query = urlencode(
-        [(name, value) for name in params for value in request.GET.getlist(name)]
+        [
+            (name, value)
+            for name in params
+            for value in request.GET.getlist(name)
+            if value != ""
+        ]
     )
     # Scheme and host too: pages carry absolute links (canonical, JSON-LD).
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(url.encode()).hexdigest()
     return f"careers:page:{version}:{request.method}:{digest}"
+
+
+def applied_params(request, **values):
+    """Tell the page cache what the view made of the parameters it read.
+
+    A page asked for with any other value (a sort the view does not know,
+    page=01 for page 1, a category that does not exist) is still answered,
+    with the view's defaults, but not stored: junk values cannot fill the
+    cache any more than junk names can.
+    """
+    applied = getattr(request, "page_cache_applied", {})
+    applied.update({name: str(value) for name, value in values.items()})
+    request.page_cache_applied = applied
+
+
+def asked_as_applied(request, params):
+    """Whether each declared parameter was sent once, as the view applied it."""
+    applied = getattr(request, "page_cache_applied", None)
+    if applied is None:
+        return True
+    for name in params:
+        sent = [value for value in request.GET.getlist(name) if value != ""]
+        if len(sent) > 1 or (sent and applied.get(name) != sent[0]):
+            return False
+    return True
 
 
 def cache_public_page(view=None, *, params=()):
@@ -294,7 +326,12 @@ def not_modified(request, etag):
     wanted = request.META.get("HTTP_IF_NONE_MATCH")
     if not (etag and wanted):
         return False
-    return etag in parse_etags(wanted) or wanted.strip() == "*"
+    if wanted.strip() == "*":
+        return True
+    # Weak comparison, as RFC 9110 asks for If-None-Match: a proxy that
+    # compresses the page (nginx) hands it out as W/"...".
+    ours = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == ours for tag in parse_etags(wanted))
 
 
 def storable(response):
@@ -340,7 +377,7 @@ class PageCacheMiddleware:
             return page.response(request)
         metrics.page_cache_miss()
         response = self.get_response(request)
-        if storable(response):
+        if storable(response) and asked_as_applied(request, params):
             page = Page.from_response(response)
             local_pages.set(key, page, settings.PAGE_CACHE_SECONDS)
             breaker.call(lambda: cache.set(key, page, settings.PAGE_CACHE_SECONDS))

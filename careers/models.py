@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -742,18 +740,19 @@ class EducationRequirement(Positioned):
         return self.title
 
 
-class ContentVersion(models.Model):
-    """A token that every committed change of content replaces.
+class ContentChange(models.Model):
+    """One row per transaction that changed content, written inside it.
 
-    The page cache keys pages by it (careers.caching). Redis holds only a
-    short-lived copy, so a change whose bump could not reach Redis, or a
-    Redis that restarted empty, still shows within PAGE_CACHE_VERSION_SECONDS.
+    The page cache's content version is derived from these rows
+    (careers.caching): a change cannot commit without its row, and Redis holds
+    only a short-lived copy of the version. Rows are only ever added, so no
+    two transactions wait on each other here.
     """
 
-    token = models.UUIDField(default=uuid.uuid4)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("content version")
+        verbose_name = _("content change")
 
     def __str__(self):
-        return str(self.token)
+        return f"{self.pk} at {self.at}"

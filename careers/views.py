@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import rendering
-from .caching import cache_public_page
+from .caching import applied_params, cache_public_page
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
@@ -38,6 +38,7 @@ class CleanPaginationMixin:
                 number = 1
         if number > paginator.num_pages:
             raise Http404(_("There is no page %(number)s.") % {"number": number})
+        applied_params(self.request, page=number)
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -69,6 +70,13 @@ class CareerListView(CleanPaginationMixin, ListView):
 
     def get_queryset(self):
         self.filters = DirectoryForm(self.request.GET).filters()
+        category = self.filters["category"]
+        applied_params(
+            self.request,
+            q=self.filters["q"],
+            sort=self.filters["sort"],
+            category=category.slug if category else "",
+        )
         return CareerPath.objects.published().for_listing().matching(**self.filters)
 
     def get_context_data(self, **kwargs):

@@ -126,9 +126,9 @@ def full_career(size=1, **fields):
 
 def snapshot():
     """Every row of every careers content table, to prove what a command
-    changed (ContentVersion is the page cache's record of changes, not content)."""
+    changed (ContentChange is the page cache's record of changes, not content)."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
         for model in apps.get_app_config("careers").get_models()
-        if model.__name__ != "ContentVersion"
+        if model.__name__ != "ContentChange"
     }

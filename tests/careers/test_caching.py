@@ -215,7 +215,7 @@ def test_redis_shares_invalidation_between_processes(client, mlops, redis_cache)
     client.get("/careers/mlops-engineer/")
     # Another node changed content: it wrote a new version to the shared cache.
     CareerPath.objects.filter(pk=mlops.pk).update(summary="From another node.")
-    cache.set(VERSION_KEY, "another-node", timeout=None)
+    cache.set(VERSION_KEY, ("another-node", None), timeout=None)
     assert "From another node." in client.get("/careers/mlops-engineer/").text
 
 
@@ -258,7 +258,7 @@ def test_pages_are_served_from_process_memory_once_fetched(client, mlops, redis_
     client.get("/careers/mlops-engineer/")
     assert len(local_pages.pages) == 1
     cache._cache.get_client().flushdb()  # the page is gone from Redis...
-    cache.set(VERSION_KEY, cache.get(VERSION_KEY) or "v", timeout=None)
+    cache.set(VERSION_KEY, cache.get(VERSION_KEY) or ("v", None), timeout=None)
     assert client.get("/careers/mlops-engineer/").status_code == 200
 
 
@@ -303,6 +303,31 @@ def test_junk_parameters_cannot_fill_the_cache(client, mlops, redis_cache, url):
         assert junk.status_code == 200
     assert page_entries() == 1
     assert junk.content == first.content
+
+
+JUNK_VALUES = {
+    "/careers/": ["sort=junk{n}", "page={zeros}1", "category=junk-{n}", "q=a&q=b{n}"],
+    "/skills/programming-languages/": ["page={zeros}1"],
+    "/api/careers/": ["page={zeros}1", "q=a&q=b{n}"],
+}
+
+
+@pytest.mark.parametrize("url", JUNK_VALUES)
+def test_junk_values_of_read_parameters_cannot_fill_the_cache(
+    client, mlops, redis_cache, url
+):
+    """A value the view does not apply as sent (an unknown sort or category,
+    page=01, a repeated parameter) is answered but not stored."""
+    first = client.get(url)
+    assert first.status_code == 200
+    for number in range(250):
+        for pattern in JUNK_VALUES[url]:
+            query = pattern.format(n=number, zeros="0" * (number + 1))
+            junk = client.get(f"{url}?{query}")
+            assert junk.status_code == 200
+    assert page_entries() == 1
+    client.get(f"{url}?page=1")  # as applied: stored
+    assert page_entries() == 2
 
 
 def test_the_parameters_a_view_reads_key_its_pages(
@@ -411,3 +436,60 @@ def test_a_redis_that_restarts_empty_keeps_pages_valid(client, mlops, redis_cach
     mlops.summary = "After the restart."
     mlops.save()
     assert "After the restart." in client.get("/careers/mlops-engineer/").text
+
+
+def test_a_weak_etag_from_a_compressing_proxy_gets_304(client, mlops):
+    """nginx gzips a page and turns its ETag weak; the browser sends that back,
+    and a cached page still answers 304."""
+    etag = client.get("/careers/mlops-engineer/")["ETag"]
+    assert not etag.startswith("W/")
+    client.get("/careers/mlops-engineer/")  # now from the cache
+    again = client.get(
+        "/careers/mlops-engineer/", headers={"if-none-match": f"W/{etag}"}
+    )
+    assert again.status_code == 304
+    other = client.get("/careers/mlops-engineer/", headers={"if-none-match": 'W/"x"'})
+    assert other.status_code == 200
+
+
+def test_a_reader_cannot_put_back_a_replaced_version(
+    client, mlops, redis_cache, monkeypatch
+):
+    """A node that read the database just before a change committed stores
+    what it read only if the cache has no version yet: the change's own
+    version, shared on commit, stays."""
+    from careers import caching
+
+    read_before_the_change = caching.stored_version()
+    cache.delete(VERSION_KEY)
+
+    def stale_read():
+        monkeypatch.undo()  # the change below reads the database for real
+        mlops.summary = "Committed meanwhile."
+        mlops.save()  # commits, and shares its version
+        return read_before_the_change
+
+    monkeypatch.setattr(caching, "stored_version", stale_read)
+    assert caching.content_version() == read_before_the_change[0]
+    assert cache.get(VERSION_KEY) == caching.stored_version()
+    assert "Committed meanwhile." in client.get("/careers/mlops-engineer/").text
+
+
+def test_a_change_is_recorded_in_its_own_transaction(mlops):
+    """The record commits or rolls back with the change itself, so no change
+    can commit unrecorded, whatever happens after the commit."""
+    from django.db import transaction
+
+    from careers.models import ContentChange
+
+    before = ContentChange.objects.count()
+    with transaction.atomic():
+        mlops.summary = "Inside."
+        mlops.save()
+        mlops.steps.first().save()
+        assert ContentChange.objects.count() == before + 1
+    assert ContentChange.objects.count() == before + 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mlops.save()
+        raise RuntimeError("rolled back")
+    assert ContentChange.objects.count() == before + 1
