@@ -5,12 +5,11 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
-from portal.http import JsonResponse
+from portal.http import JsonResponse, safe_only
 
 
-@require_safe
+@safe_only
 @never_cache
 def healthz(request):
     """The process is up; touches neither the database nor the cache."""
@@ -30,7 +29,7 @@ def check_cache():
     cache.delete(key)
 
 
-@require_safe
+@safe_only
 @never_cache
 def readyz(request):
     """Ready to serve: the database and the cache both answer."""

@@ -7,8 +7,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
+
+from portal.http import safe_only
 
 from . import rendering
 from .caching import applied_params, cache_public_page
@@ -228,7 +229,7 @@ class SkillDetailView(CleanPaginationMixin, ListView):
         return super().get_context_data(skill=self.skill, **kwargs)
 
 
-@require_safe
+@safe_only
 def robots_txt(request):
     """Crawlers may read everything public; the admin is off limits."""
     lines = [

@@ -8,8 +8,8 @@ Under gunicorn every worker counts in files of its own, in
 PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py sets it up), and /metrics adds
 them up, so any worker's answer covers the whole node.
 
-/metrics answers only clients in METRICS_ALLOWED_IPS (loopback and private
-networks by default), checking every address a proxy passed on as well as
+/metrics answers only clients in METRICS_ALLOWED_IPS (loopback by default),
+checking every address a proxy passed on as well as
 the connection's, so a node reachable from the internet, or a proxy that
 forwards /metrics by mistake, still shows nothing to strangers.
 """

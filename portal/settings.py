@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "portal.metrics.MetricsMiddleware",
     # Then probes, which answer before host checks and redirects.
     "careers.middleware.HealthCheckMiddleware",
+    # TRACE and CONNECT: 405 for every URL, the admin's included.
+    "portal.http.MethodGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages leave here, with the headers of everything below.
@@ -248,15 +250,6 @@ LOGGING = {
 
 # Who may read /metrics (portal.metrics): addresses or networks, checked
 # against the connection and every address a proxy forwarded. Empty: no
-# /metrics at all.
-METRICS_ALLOWED_IPS = env.list(
-    "METRICS_ALLOWED_IPS",
-    default=[
-        "127.0.0.0/8",
-        "::1",
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "fc00::/7",
-    ],
-)
+# /metrics at all. Loopback only by default: behind a TCP load balancer or in
+# a container network, visitors too arrive from private addresses.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.0/8", "::1"])

@@ -2,20 +2,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
 from careers import health
 from careers.feeds import CareerFeed
 from careers.sitemaps import SITEMAPS
 from careers.views import robots_txt
+from portal.http import safe_only
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("careers.api_urls")),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", safe_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("feeds/careers/", require_safe(CareerFeed()), name="feed"),
+    path("feeds/careers/", safe_only(CareerFeed()), name="feed"),
     path("", include("careers.urls")),
 ]

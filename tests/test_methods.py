@@ -30,6 +30,23 @@ def test_unsupported_methods_are_405_with_allow(client, mlops, url, method):
     assert set(response["Allow"].split(", ")) == URLS[url]
 
 
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:index",
+        "admin:careers_careerpath_changelist",
+        "admin:careers_careerpath_add",
+        "admin:careers_careerpath_import",
+    ],
+)
+def test_admin_pages_refuse_trace_even_for_staff(admin_client, name, method):
+    """The admin's function views would answer TRACE as a GET."""
+    response = admin_client.generic(method, reverse(name))
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
+
+
 def test_the_admin_login_refuses_trace(client, db):
     """Django's own views refuse TRACE the same way."""
     response = client.generic("TRACE", reverse("admin:login"))

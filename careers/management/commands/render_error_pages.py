@@ -42,7 +42,8 @@ def render_error_pages(directory):
     written = []
     for name in PAGES:
         path = directory / name
-        path.write_text(inline_stylesheets(render_to_string(name), name))
+        html = inline_stylesheets(render_to_string(name), name)
+        path.write_text(html, encoding="utf-8")  # as nginx's charset says
         written.append(path)
     return written
 
