@@ -76,7 +76,7 @@ def edited(text, old, new, count):
     return text.replace(old, new)
 
 
-def render_site_conf(*, http_port, https_port, app, cert, key, error_pages):
+def render_site_conf(*, http_port, https_port, app, cert, key, error_pages, acme):
     """portal.conf with the lines an operator edits set for this test."""
     text = CONF.read_text()
     for old, new, count in [
@@ -90,10 +90,11 @@ def render_site_conf(*, http_port, https_port, app, cert, key, error_pages):
         ("server_name careers.example.org;", "server_name localhost;", 2),
         ("server 127.0.0.1:8000;", f"server {app};", 1),
         ("/srv/career-portal/error-pages/", f"{error_pages}/", 1),
+        ("root /var/www/letsencrypt;", f"root {acme};", 1),
     ]:
         text = edited(text, old, new, count)
     # Nothing an operator must edit is left at its example value.
-    for example in ("example.org", "/srv/", "/etc/letsencrypt", ":8000"):
+    for example in ("example.org", "/srv/", "/etc/letsencrypt", "/var/www", ":8000"):
         assert example not in text, f"{CONF.name}: {example!r} left unreplaced"
     return text
 
@@ -366,6 +367,7 @@ def stack(tmp_path_factory, static_files):
             cert=cert,
             key=key,
             error_pages=tmp / "error-pages",
+            acme=tmp / "acme",
         )
     )
     (tmp / "nginx.conf").write_text(main_conf(tmp, site_conf))
@@ -580,6 +582,16 @@ def test_django_sees_https_from_nginx(stack):
     redirect = visitor.get(f"/careers/{SLUG}/?x=1", https=False)
     assert redirect.status == 301
     assert redirect.headers["Location"] == f"https://127.0.0.1/careers/{SLUG}/?x=1"
+
+
+def test_certificate_challenges_are_served_over_plain_http(stack):
+    """certbot's webroot challenge answers on port 80 instead of redirecting."""
+    challenges = stack.tmp / "acme" / ".well-known" / "acme-challenge"
+    challenges.mkdir(parents=True, exist_ok=True)
+    (challenges / "token-123").write_text("token-123.key")
+    answer = Visitor(stack).get("/.well-known/acme-challenge/token-123", https=False)
+    assert answer.status == 200
+    assert answer.body == b"token-123.key"
 
 
 def login_form(visitor):
