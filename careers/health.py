@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.views.decorators.cache import never_cache
 
+from portal import metrics
 from portal.http import JsonResponse, safe_only
 
 
@@ -34,10 +35,14 @@ def check_cache():
 def readyz(request):
     """Ready to serve: the database and the cache both answer."""
     checks, failed = {}, []
-    for name, check in (("database", check_database), ("cache", check_cache)):
+    for name, check, count in (
+        ("database", check_database, metrics.database_error),
+        ("cache", check_cache, metrics.cache_error),
+    ):
         try:
             check()
         except Exception as error:  # any failure means not ready
+            count()
             # The error's class only: its text can name internal hosts.
             checks[name] = f"failed: {error.__class__.__name__}"
             failed.append(name)

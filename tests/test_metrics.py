@@ -186,6 +186,17 @@ def test_cache_errors_are_counted(client, mlops, settings):
     assert value(after, name) >= value(before, name) + 1
 
 
+@pytest.mark.django_db
+def test_a_failed_readiness_check_counts_as_a_cache_error(client):
+    """/readyz finding the cache unreachable counts, as a page would."""
+    before = scrape(client)
+    with override_settings(CACHES=CLOSED_PORT_CACHE):
+        assert client.get("/readyz").status_code == 503
+    after = scrape(client)
+    name = "portal_cache_errors_total"
+    assert value(after, name) == value(before, name) + 1
+
+
 @override_settings(ROOT_URLCONF=__name__)
 def test_database_errors_are_counted(client):
     """A request that finds the database unreachable counts as a database
