@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MLOPS_FILE
+from tests.processes import run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds for one command; the slowest, migrate, takes about 4.
@@ -33,15 +34,7 @@ def environment(**variables):
 
 
 def manage(env, *args, **options):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        **options,
-    )
+    return run_manage(env, *args, timeout=TIMEOUT, **options)
 
 
 @pytest.fixture(scope="module")
