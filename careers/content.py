@@ -8,7 +8,6 @@ happen in one transaction, so a bad file leaves the database as it was.
 
 import datetime
 import itertools
-import reprlib
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,18 +20,10 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max, prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
-from yaml.composer import Composer
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.events import (
-    AliasEvent,
-    MappingStartEvent,
-    SequenceStartEvent,
-)
-from yaml.resolver import Resolver
 
 from portal.progress import no_progress
 
-from . import derived
+from . import derived, safe_yaml
 from .models import (
     CareerPath,
     CareerSkill,
@@ -45,6 +36,7 @@ from .models import (
     Stage,
     Step,
 )
+from .safe_yaml import clip, quote
 
 HEADER = (
     "# Career Portal content file: one career path. Format: docs/content-format.md\n"
@@ -57,25 +49,6 @@ class ContentError(Exception):
     def __init__(self, problems):
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-# A message quotes at most about this many characters of a bad value, so that
-# it cannot grow with the value (a 300-byte file can hold a billion strings).
-QUOTE_MAX = 80
-_bounded = reprlib.Repr()
-_bounded.maxstring = _bounded.maxother = QUOTE_MAX
-_bounded.maxlevel = 2
-_bounded.maxlist = _bounded.maxtuple = _bounded.maxdict = _bounded.maxset = 4
-
-
-def clip(text, limit=QUOTE_MAX):
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quote(value):
-    """`value` as Python writes it (`'text'`, `[1, 2]`), cut to about QUOTE_MAX
-    characters: the one way messages show a value from a file."""
-    return clip(_bounded.repr(value))
 
 
 @dataclass
@@ -314,103 +287,16 @@ def parse_file(path):
     return parse_text(text, path.name)
 
 
-# Collections nest five deep in a content file (career, progression, stages,
-# a stage, its source); this leaves room and stops a file nested thousands
-# deep long before Python's recursion limit.
-MAX_DEPTH = 20
 # Problems listed per file: enough to fix a file, not one per key of a
 # megabyte of junk.
 MAX_PROBLEMS = 50
 
 
-class RefusedYAML(yaml.MarkedYAMLError):
-    """Valid YAML that content files do not use: anchors, aliases, deep nesting."""
-
-
-# libyaml's parser where PyYAML was built with it (about ten times faster),
-# under PyYAML's own composer, which can be told what to refuse.
-if getattr(yaml, "__with_libyaml__", False):
-    from yaml.cyaml import CParser
-
-    _PARSER = (CParser,)
-else:
-    from yaml.parser import Parser
-    from yaml.reader import Reader as YAMLReader
-    from yaml.scanner import Scanner
-
-    _PARSER = (YAMLReader, Scanner, Parser)
-
-
-class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
-    """yaml.SafeLoader's documents, without anchors, aliases or deep nesting.
-
-    An alias repeats a value without its bytes: "billion laughs" files of a
-    few hundred bytes stand for gigabytes. Both are refused as the document is
-    composed, at their line and column, before any value is built.
-    """
-
-    def __init__(self, stream):
-        _PARSER[0].__init__(self, stream)
-        for base in _PARSER[1:]:
-            base.__init__(self)
-        Composer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-        self.depth = 0
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self.refuse(event, f"aliases (*{clip(event.anchor)}) are not allowed")
-        if event.anchor is not None:
-            self.refuse(event, f"anchors (&{clip(event.anchor)}) are not allowed")
-        if isinstance(event, SequenceStartEvent | MappingStartEvent):
-            if self.depth >= MAX_DEPTH:
-                self.refuse(event, f"lists and mappings nest over {MAX_DEPTH} deep")
-            self.depth += 1
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-        return super().compose_node(parent, index)
-
-    def refuse(self, event, problem):
-        raise RefusedYAML(
-            problem=f"{problem} in content files; write each value out in full",
-            problem_mark=event.start_mark,
-        )
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as error:
-            # PyYAML lets these through: a date such as 2024-13-45, or an
-            # integer of thousands of digits.
-            raise ConstructorError(
-                problem=f"cannot read {quote(node.value)}: {clip(str(error))}",
-                problem_mark=node.start_mark,
-            ) from error
-
-
-def yaml_problem(filename, error):
-    """One bounded line for a YAML error, with its line and column."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    if isinstance(error, RefusedYAML):
-        return f"{filename}: {where}: {error.problem}"
-    if isinstance(error, yaml.MarkedYAMLError):
-        parts = [error.context, error.problem]
-        text = ": ".join(clip(str(part), 200) for part in parts if part)
-    else:
-        text = clip(str(error), 200)
-    return f"{filename}: not valid YAML: {text}" + (f" ({where})" if where else "")
-
-
 def parse_text(text, filename):
     try:
-        data = yaml.load(text, Loader=ContentLoader)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as error:
-        raise ContentError([yaml_problem(filename, error)]) from error
+        raise ContentError([safe_yaml.problem(filename, error)]) from error
     return parse_data(data, filename)
 
 

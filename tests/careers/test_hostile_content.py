@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from careers import content, derived
+from careers import derived, safe_yaml
 from careers.models import CareerPath, Category, Factor, Skill, Step
 from tests import factories
 from tests.conftest import MLOPS_FILE
@@ -294,13 +294,13 @@ def test_bad_values_are_quoted_short(tmp_path):
 
 def test_quote_is_bounded_for_any_value():
     """quote() shows short values as repr() does, and cuts everything else."""
-    quote = content.quote
+    quote = safe_yaml.quote
     assert quote("nine") == "'nine'"
     assert quote([1, 2]) == "[1, 2]"
     recursive = []
     recursive.append(recursive)
     for value in ["a" * 10_000, [["b" * 500] * 500] * 500, recursive, b"c" * 9999]:
-        assert len(quote(value)) <= content.QUOTE_MAX
+        assert len(quote(value)) <= safe_yaml.QUOTE_MAX
 
 
 def test_problems_per_file_are_capped(tmp_path):

@@ -1,0 +1,126 @@
+"""
+YAML as content files may use it: no anchors, no aliases, no deep nesting,
+and messages that quote at most about QUOTE_MAX characters of any value.
+
+A leaf module: it knows YAML and nothing of careers.
+"""
+
+import reprlib
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.resolver import Resolver
+
+# A message quotes at most about this many characters of a bad value, so that
+# it cannot grow with the value (a 300-byte file can hold a billion strings).
+QUOTE_MAX = 80
+_bounded = reprlib.Repr()
+_bounded.maxstring = _bounded.maxother = QUOTE_MAX
+_bounded.maxlevel = 2
+_bounded.maxlist = _bounded.maxtuple = _bounded.maxdict = _bounded.maxset = 4
+
+
+def clip(text, limit=QUOTE_MAX):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value):
+    """`value` as Python writes it (`'text'`, `[1, 2]`), cut to about QUOTE_MAX
+    characters: the one way messages show a value from a file."""
+    return clip(_bounded.repr(value))
+
+
+# Collections nest five deep in a content file (career, progression, stages,
+# a stage, its source); this leaves room and stops a file nested thousands
+# deep long before Python's recursion limit.
+MAX_DEPTH = 20
+
+
+class RefusedYAML(yaml.MarkedYAMLError):
+    """Valid YAML that content files do not use: anchors, aliases, deep nesting."""
+
+
+# libyaml's parser where PyYAML was built with it (about ten times faster),
+# under PyYAML's own composer, which can be told what to refuse.
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    _PARSER = (CParser,)
+else:
+    from yaml.parser import Parser
+    from yaml.reader import Reader as YAMLReader
+    from yaml.scanner import Scanner
+
+    _PARSER = (YAMLReader, Scanner, Parser)
+
+
+class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
+    """yaml.SafeLoader's documents, without anchors, aliases or deep nesting.
+
+    An alias repeats a value without its bytes: "billion laughs" files of a
+    few hundred bytes stand for gigabytes. Both are refused as the document is
+    composed, at their line and column, before any value is built.
+    """
+
+    def __init__(self, stream):
+        _PARSER[0].__init__(self, stream)
+        for base in _PARSER[1:]:
+            base.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.refuse(event, f"aliases (*{clip(event.anchor)}) are not allowed")
+        if event.anchor is not None:
+            self.refuse(event, f"anchors (&{clip(event.anchor)}) are not allowed")
+        if isinstance(event, SequenceStartEvent | MappingStartEvent):
+            if self.depth >= MAX_DEPTH:
+                self.refuse(event, f"lists and mappings nest over {MAX_DEPTH} deep")
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+        return super().compose_node(parent, index)
+
+    def refuse(self, event, problem):
+        raise RefusedYAML(
+            problem=f"{problem} in content files; write each value out in full",
+            problem_mark=event.start_mark,
+        )
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            # PyYAML lets these through: a date such as 2024-13-45, or an
+            # integer of thousands of digits.
+            raise ConstructorError(
+                problem=f"cannot read {quote(node.value)}: {clip(str(error))}",
+                problem_mark=node.start_mark,
+            ) from error
+
+
+def problem(filename, error):
+    """One bounded line for a YAML error, with its line and column."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    if isinstance(error, RefusedYAML):
+        return f"{filename}: {where}: {error.problem}"
+    if isinstance(error, yaml.MarkedYAMLError):
+        parts = [error.context, error.problem]
+        text = ": ".join(clip(str(part), 200) for part in parts if part)
+    else:
+        text = clip(str(error), 200)
+    return f"{filename}: not valid YAML: {text}" + (f" ({where})" if where else "")
+
+
+def load(text):
+    """The one document in `text`; raises yaml.YAMLError, RefusedYAML included."""
+    return yaml.load(text, Loader=ContentLoader)
