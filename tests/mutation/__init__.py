@@ -1,0 +1,1 @@
+"""Mutation testing groups (python -m tests.mutation); see __main__."""
