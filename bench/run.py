@@ -10,12 +10,17 @@ in-process, measures at two content sizes, times `import_careers`, and runs a
 mixed-URL soak. Prints a markdown table and writes bench/results/latest.json.
 
     .venv/bin/python bench/run.py                  # or `make bench`
-    BENCH_QUICK=1 .venv/bin/python bench/run.py    # smoke run, under a minute
+    BENCH_QUICK=1 .venv/bin/python bench/run.py    # smoke run, about a minute
 
-PostgreSQL and Redis are used when DATABASE_URL and CACHE_URL are set; see
-bench/README.md for what is touched on them and for the other BENCH_ variables.
-The exit status is 0 whether or not targets are met; it is non-zero only when
-the harness itself fails (server did not start, a page gave 500, no wrk).
+PostgreSQL is used when BENCH_DATABASE_URL (or DATABASE_URL) names a server,
+Redis when BENCH_CACHE_URL (or CACHE_URL) is a Redis URL or `redis-server` (a
+server of the benchmark's own); see bench/README.md for what is touched on them
+and for the other BENCH_ variables.
+
+Exit status: 0 when every target is met, noisy (not judged) or a listed known
+miss; 1 when a target is missed in a clean measurement (a noisy miss is
+measured once more first); 2 when the harness itself fails (server did not
+start, a page gave 500, no wrk).
 """
 
 import concurrent.futures
@@ -71,15 +76,49 @@ SCALE_PAGES = ["directory", "search", "career"]
 MODES = ["off", "on", "304"]
 MODE_NAMES = {"off": "cache off", "on": "cache on", "304": "304"}
 
-# A run is noisy when other processes used more than this share of one core
-# during it, or when their 1-minute load (LoadSampler: the kernel's figure
-# counts the benchmark too) exceeded the number of cores just before it.
+# What makes a measurement noisy (bench/README.md, "Noise"): other processes
+# used more than NOISY_OTHERS_PCT of one core during it; or their 1-minute load
+# (LoadSampler: the kernel's figure counts the benchmark too) exceeded the
+# number of cores just before it; or the yardstick moved: the static CSS of one
+# server run changed by more than NOISY_SPREAD_PCT between the run's start and
+# its end, or differed that much between the two server runs a scale figure
+# compares, or the repetitions of a figure disagreed by that much. The
+# environment may raise these (judging more runs as clean), never lower them.
 NOISY_OTHERS_PCT = 25.0
+NOISY_SPREAD_PCT = 10.0
+
+# Targets that docs/performance.md ("What missed, and why") reports as missed
+# on this kind of machine, with the cache backend they miss on (None: any).
+# A listed target that misses is reported as a known miss and does not fail the
+# run; BENCH_STRICT=1 judges it like any other. One that is met says so, so
+# that it can be taken off the list.
+KNOWN_MISSES = {
+    "search_p50_scaling": (
+        None,
+        "a ranked search ranks every match before it shows the best 24, so its "
+        "time grows with the matches (docs/performance.md, What missed)",
+    ),
+    "any_page_304_ratio": (
+        "redis",
+        "every request reads the content version from Redis, one round trip "
+        "(docs/performance.md, What missed)",
+    ),
+}
 
 PG_MARK = "Scratch database of bench/run.py; dropped when the benchmark ends."
+# Its databases are named PG_PREFIX, the pid, and the role.
+PG_PREFIX = "career_portal_bench_"
+# Left in a Redis database the benchmark was given, so that a later run knows
+# that what is there is its own to empty.
+REDIS_MARK = "career-portal-bench:owned"
+# BENCH_CACHE_URL's value for a redis-server of the benchmark's own.
+OWN_REDIS = "redis-server"
 
 # The Redis server's own CPU counts as the benchmark's, not as noise.
 SERVICE_PROCESSES = ("redis-server",)
+
+# Exit statuses.
+MISSED, HARNESS_FAILED = 1, 2
 
 
 class HarnessError(Exception):
@@ -105,6 +144,16 @@ def env_int(name, default):
         raise HarnessError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise HarnessError(f"{name} must be a number, not {value!r}") from None
+
+
 def env_bool(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -125,12 +174,19 @@ class Config:
     soak_s: int
     soak_connections: int
     soak_timeout_s: int
+    target_scale: float
+    noisy_others_pct: float
+    noisy_spread_pct: float
+    strict: bool
 
     @classmethod
     def from_env(cls):
         quick = env_bool("BENCH_QUICK")
         sizes = os.environ.get("BENCH_SIZES", "").strip()
-        small, large = (20, 200) if quick else (100, 10000)
+        # Quick sizes keep a full page of 24 cards at both sizes in the
+        # directory and in the search for "engineer" (about 3 in 4 samples
+        # match), so the scale figures compare the same amount of HTML.
+        small, large = (50, 500) if quick else (100, 10000)
         if sizes:
             try:
                 small, large = (int(part) for part in sizes.split(","))
@@ -153,6 +209,10 @@ class Config:
             soak_s=env_int("BENCH_SOAK_SECONDS", 5 if quick else 60),
             soak_connections=64,
             soak_timeout_s=env_int("BENCH_SOAK_TIMEOUT", 10),
+            target_scale=env_float("BENCH_TARGET_SCALE", 1.0),
+            noisy_others_pct=env_float("BENCH_NOISY_OTHERS_PCT", NOISY_OTHERS_PCT),
+            noisy_spread_pct=env_float("BENCH_NOISY_SPREAD_PCT", NOISY_SPREAD_PCT),
+            strict=env_bool("BENCH_STRICT"),
         )
         if not (
             config.workers >= 1
@@ -163,6 +223,10 @@ class Config:
             and 2 <= config.small <= config.large
             and config.import_files >= 1
             and config.soak_s >= 1
+            # These may make the benchmark stricter, never more lenient.
+            and config.target_scale >= 1
+            and config.noisy_others_pct >= NOISY_OTHERS_PCT
+            and config.noisy_spread_pct >= NOISY_SPREAD_PCT
         ):
             raise HarnessError(f"BENCH_ settings out of range: {config}")
         return config
@@ -381,27 +445,45 @@ class Server:
 
 
 class Stack:
-    """PostgreSQL and Redis when DATABASE_URL and CACHE_URL say so, else SQLite
-    files in the temp dir and per-process local memory."""
+    """The database and cache the benchmark's servers use.
+
+    PostgreSQL when BENCH_DATABASE_URL (else DATABASE_URL) names a server: the
+    benchmark makes databases of its own there and drops them at the end. Else
+    SQLite files in the temp dir. Redis when BENCH_CACHE_URL (else CACHE_URL) is
+    a Redis URL (that database only, emptied only once known to be the
+    benchmark's) or `redis-server` (a server of its own on a free port); else
+    per-process local memory.
+    """
 
     def __init__(self, tmp):
         self.tmp = tmp
-        self.given_db = os.environ.get("DATABASE_URL", "").strip()
-        self.given_cache = os.environ.get("CACHE_URL", "").strip()
+        self.db_variable, self.given_db = first_set(
+            "BENCH_DATABASE_URL", "DATABASE_URL"
+        )
+        self.cache_variable, self.given_cache = first_set(
+            "BENCH_CACHE_URL", "CACHE_URL"
+        )
         scheme = urllib.parse.urlsplit(self.given_db).scheme
         if self.given_db and scheme not in ("postgres", "postgresql", "pgsql"):
             raise HarnessError(
-                f"DATABASE_URL must be a PostgreSQL URL (or unset for SQLite), "
-                f"not {scheme}://"
+                f"{self.db_variable} must be a PostgreSQL URL (or unset for "
+                f"SQLite), not {scheme}://"
             )
         self.postgres = bool(self.given_db)
-        self.redis = urllib.parse.urlsplit(self.given_cache).scheme in (
-            "redis",
-            "rediss",
-            "rediscache",
-        )
+        self.own_redis = self.given_cache == OWN_REDIS
+        self.redis = self.own_redis or urllib.parse.urlsplit(
+            self.given_cache
+        ).scheme in ("redis", "rediss", "rediscache")
         if self.given_cache and not self.redis:
-            raise HarnessError("CACHE_URL must be a Redis URL (or unset for locmem)")
+            raise HarnessError(
+                f"{self.cache_variable} must be a Redis URL or {OWN_REDIS!r} (or "
+                "unset for local memory)"
+            )
+        self.redis_proc = None
+        self.redis_url = "" if self.own_redis else self.given_cache
+        # A given Redis database is emptied only once claim_cache() found it
+        # to be the benchmark's.
+        self.claimed = False
         self.created = []
 
     @property
@@ -414,14 +496,11 @@ class Stack:
 
     @property
     def cache_url(self):
-        return self.given_cache if self.redis else "locmemcache://"
+        return self.redis_url if self.redis else "locmemcache://"
 
     def db_name(self, role):
-        given = urllib.parse.urlsplit(self.given_db).path.lstrip("/")
-        name = f"career_portal_bench_{role}"
-        if name == given:
-            raise HarnessError(f"DATABASE_URL names {name}, the benchmark's own")
-        return name
+        """The database of `role`; the pid keeps two benchmarks apart."""
+        return f"{PG_PREFIX}{os.getpid()}_{role}"
 
     def database_url(self, role):
         if not self.postgres:
@@ -430,24 +509,61 @@ class Stack:
         return urllib.parse.urlunsplit(parts._replace(path="/" + self.db_name(role)))
 
     def admin(self):
-        """A connection to the server of DATABASE_URL, for creating databases.
+        """A connection for CREATE and DROP DATABASE on the server of the URL.
 
-        The database it names need not exist; then the `postgres` one is used.
+        It goes to the `postgres` maintenance database, and to the database the
+        URL names only where `postgres` is refused; nothing is written in either.
         """
         import psycopg
 
         try:
-            return psycopg.connect(self.given_db, autocommit=True, connect_timeout=10)
+            return psycopg.connect(
+                self.given_db, dbname="postgres", autocommit=True, connect_timeout=10
+            )
         except psycopg.OperationalError as error:
+            given = urllib.parse.urlsplit(self.given_db).path.lstrip("/")
+            if not given or given == "postgres":
+                raise HarnessError(
+                    f"cannot connect to {self.db_variable}: {error}"
+                ) from None
             try:
                 return psycopg.connect(
-                    self.given_db,
-                    dbname="postgres",
-                    autocommit=True,
-                    connect_timeout=10,
+                    self.given_db, autocommit=True, connect_timeout=10
                 )
             except psycopg.OperationalError:
-                raise HarnessError(f"cannot connect to DATABASE_URL: {error}") from None
+                raise HarnessError(
+                    f"cannot connect to {self.db_variable}: {error}"
+                ) from None
+
+    def mark(self):
+        return f"{PG_MARK} host={socket.gethostname()} pid={os.getpid()}"
+
+    def drop_leftovers(self, connection):
+        """Drop the databases of earlier benchmarks on this host that died."""
+        from psycopg import sql
+
+        rows = connection.execute(
+            "SELECT datname, shobj_description(oid, 'pg_database') FROM "
+            "pg_database WHERE datname LIKE %s",
+            [PG_PREFIX + "%"],
+        ).fetchall()
+        for name, comment in rows:
+            # Only databases with the mark of a benchmark on this host whose
+            # process is gone: a running benchmark keeps its own.
+            mark = re.fullmatch(
+                re.escape(PG_MARK) + r" host=(\S+) pid=(\d+)", comment or ""
+            )
+            if not mark or mark.group(1) != socket.gethostname():
+                continue
+            pid = int(mark.group(2))
+            if not name.startswith(f"{PG_PREFIX}{pid}_") or pid_alive(pid):
+                continue
+            say(f"dropping {name}, left over by benchmark pid {pid}")
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
 
     def create_database(self, role, template=None):
         """An empty database, or a copy of the `template` role's."""
@@ -461,23 +577,13 @@ class Stack:
 
         name = self.db_name(role)
         with self.admin() as connection:
-            row = connection.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                "WHERE datname = %s",
-                [name],
+            if not self.created:
+                self.drop_leftovers(connection)
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
             ).fetchone()
-            if row is not None:
-                if row[0] != PG_MARK:
-                    raise HarnessError(
-                        f"database {name} exists and bench/run.py did not create "
-                        "it; drop or rename it first"
-                    )
-                say(f"dropping {name}, left over from an earlier benchmark")
-                connection.execute(
-                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(
-                        sql.Identifier(name)
-                    )
-                )
+            if exists:
+                raise HarnessError(f"database {name} exists already; drop it first")
             create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
             if template:
                 create += sql.SQL(" TEMPLATE {}").format(
@@ -487,7 +593,7 @@ class Stack:
             self.created.append(name)
             connection.execute(
                 sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                    sql.Identifier(name), sql.Literal(PG_MARK)
+                    sql.Identifier(name), sql.Literal(self.mark())
                 )
             )
 
@@ -506,18 +612,103 @@ class Stack:
                 self.created.remove(name)
                 say(f"dropped database {name}")
 
+    # Redis
+
+    def start_redis(self):
+        """Start the benchmark's own redis-server, if asked for one."""
+        if not self.own_redis:
+            return
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise HarnessError(
+                f"{self.cache_variable}={OWN_REDIS} needs redis-server (Debian: "
+                "apt-get install redis-server)"
+            )
+        port = free_port()
+        folder = self.tmp / "redis"
+        folder.mkdir()
+        command = [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+            "--logfile",
+            str(folder / "redis.log"),
+        ]
+        self.redis_proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.redis_url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 20
+        while True:
+            if self.redis_proc.poll() is not None:
+                raise HarnessError(
+                    f"redis-server exited ({self.redis_proc.returncode}) on port {port}"
+                )
+            with contextlib.suppress(Exception), self.redis_client() as client:
+                if client.ping():
+                    break
+            if time.monotonic() > deadline:
+                raise HarnessError(f"redis-server on port {port} did not answer")
+            time.sleep(0.1)
+        say(f"redis-server of the benchmark's own on port {port}")
+
+    def stop_redis(self):
+        if self.redis_proc is None:
+            return
+        self.redis_proc.terminate()
+        try:
+            self.redis_proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.redis_proc.kill()
+            self.redis_proc.wait(timeout=10)
+        self.redis_proc = None
+
     def redis_client(self):
         import redis
 
-        url = self.given_cache
+        url = self.redis_url
         if url.startswith("rediscache://"):
             url = "redis://" + url.removeprefix("rediscache://")
-        return redis.Redis.from_url(url, socket_timeout=10)
+        return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+
+    def claim_cache(self):
+        """Make sure the given Redis database is the benchmark's to empty.
+
+        It is when empty, or when it holds REDIS_MARK, left by an earlier run;
+        anything else is someone else's, and the benchmark refuses to start.
+        """
+        if not self.redis or self.own_redis:
+            return
+        with self.redis_client() as client:
+            if client.dbsize() and not client.exists(REDIS_MARK):
+                raise HarnessError(
+                    f"{redact(self.redis_url)} holds keys the benchmark did not "
+                    f"write; give {self.cache_variable} a free database (or "
+                    f"{OWN_REDIS!r})"
+                )
+            client.set(REDIS_MARK, 1)
+        self.claimed = True
 
     def flush_cache(self):
-        """Empty the Redis database of CACHE_URL (only that one)."""
-        if self.redis:
-            self.redis_client().flushdb()
+        """Empty the benchmark's Redis database (only that one), keeping the mark."""
+        if not (self.own_redis and self.redis_proc) and not self.claimed:
+            return
+        with self.redis_client() as client:
+            client.flushdb()
+            if not self.own_redis:
+                client.set(REDIS_MARK, 1)
 
     def service_pids(self):
         """Processes serving the benchmark: its PostgreSQL backends, Redis."""
@@ -527,14 +718,23 @@ class Stack:
         pids = []
         for pid in all_pids():
             line = cmdline(pid)
-            if (
-                names and line.startswith("postgres:") and any(n in line for n in names)
-            ) or (self.redis and line.startswith(SERVICE_PROCESSES)):
+            if names and line.startswith("postgres:") and any(n in line for n in names):
                 pids.append(pid)
+        if self.redis_proc is not None:
+            pids.append(self.redis_proc.pid)
+        elif self.redis:
+            pids += [
+                pid for pid in all_pids() if cmdline(pid).startswith(SERVICE_PROCESSES)
+            ]
         return pids
 
     def versions(self):
-        info = {"database": self.database, "cache": self.cache}
+        info = {
+            "database": self.database,
+            "cache": self.cache,
+            "database_from": self.db_variable or None,
+            "cache_from": self.cache_variable or None,
+        }
         if self.postgres:
             with self.admin() as connection:
                 info["database_version"] = connection.execute(
@@ -546,10 +746,34 @@ class Stack:
 
             info["database_version"] = sqlite3.sqlite_version
         if self.redis:
-            info["cache_version"] = self.redis_client().info("server")["redis_version"]
-            info["cache_url"] = redact(self.given_cache)
-            info["cache_flushed"] = "the CACHE_URL database, before each server run"
+            with self.redis_client() as client:
+                info["cache_version"] = client.info("server")["redis_version"]
+            info["cache_url"] = redact(self.redis_url)
+            info["cache_flushed"] = (
+                "the benchmark's own redis-server"
+                if self.own_redis
+                else f"the {self.cache_variable} database, before each server run"
+            )
         return info
+
+
+def first_set(*names):
+    """(name, value) of the first of these variables set, or ("", "")."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return name, value
+    return "", ""
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def redact(url):
@@ -634,11 +858,13 @@ class Snapshot:
 
     @classmethod
     def take(cls, server, stack):
+        """Readings around a measurement; `server` None for a command's."""
+        workers = server.workers() if server else []
         return cls(
             at=time.monotonic(),
             busy=machine_busy(),
-            workers={pid: (proc_stat(pid) or (0, 0, 0))[1] for pid in server.workers()},
-            master=server.master_ticks(),
+            workers={pid: (proc_stat(pid) or (0, 0, 0))[1] for pid in workers},
+            master=server.master_ticks() if server else 0,
             services={
                 pid: (proc_stat(pid) or (0, 0, 0))[1] for pid in stack.service_pids()
             },
@@ -649,6 +875,40 @@ class Snapshot:
 def delta(after, before):
     """CPU ticks used between two {pid: ticks} readings; new pids count whole."""
     return sum(max(0, ticks - before.get(pid, 0)) for pid, ticks in after.items())
+
+
+def spread_pct(values):
+    """(max - min) / mean of positive values, in percent; 0 for fewer than 2."""
+    values = [v for v in values if v is not None]
+    if len(values) < 2 or min(values) <= 0:
+        return 0.0
+    return (max(values) - min(values)) / statistics.mean(values) * 100
+
+
+def others_noise(config, before, after, others_load):
+    """The noise fields of one measurement between two snapshots."""
+    workers = delta(after.workers, before.workers)
+    services = delta(after.services, before.services)
+    ours = (
+        workers
+        + max(0, after.master - before.master)
+        + services
+        + (after.rusage - before.rusage)
+    )
+    elapsed = max(after.at - before.at, 1e-6)
+    others = max(0.0, (after.busy - before.busy) - ours)
+    others_pct = others / CLK_TCK / elapsed * 100
+    reasons = []
+    if others_pct > config.noisy_others_pct:
+        reasons.append(f"others used {others_pct:.0f}% of a core")
+    if others_load > CORES:
+        reasons.append(f"others' 1-minute load {others_load:.1f}")
+    return {
+        "others_load_before": round(others_load, 2),
+        "others_cpu_pct_of_core": round(others_pct, 1),
+        "noisy": bool(reasons),
+        "reasons": reasons,
+    }
 
 
 # The benchmark
@@ -670,6 +930,8 @@ class Bench:
         self.bodies = {}
         self.static_path = None
         self.static_bytes = None
+        # 1, and 2 while targets missed in a noisy measurement are measured again.
+        self.attempt = 1
 
     def env(self, role, page_cache=None, **extra):
         env = dict(os.environ)
@@ -742,12 +1004,14 @@ class Bench:
     # Set-up
 
     def setup(self):
-        """Databases for both sizes and for the import, and the static files.
+        """The cache, databases for both sizes and for the import (and one for
+        the import measured again), and the static files.
 
         The steps are independent, so they share the cores; nothing is measured
         meanwhile. One database is migrated, the others are copies of it.
         """
         config = self.config
+        self.stack.claim_cache()
         self.files = self.tmp / "import-files"
         content_dir = self.src / "careers" / "content"
         shipped = sorted(str(p) for p in content_dir.glob("*.yaml"))
@@ -778,7 +1042,7 @@ class Bench:
             ]
             self.stack.create_database("small")
             self.timed("migrate_s", self.manage, "migrate", "--no-input", role="small")
-            for role in ("large", "import"):
+            for role in ("large", "import", "import2"):
                 self.stack.create_database(role, template="small")
             later = [
                 pool.submit(self.timed, f"content_{role}_s", content, role, size)
@@ -897,22 +1161,9 @@ class Bench:
         after = Snapshot.take(server, self.stack)
 
         requests = raw["requests"]
-        elapsed = after.at - before.at
         workers = delta(after.workers, before.workers)
         services = delta(after.services, before.services)
-        ours = (
-            workers
-            + max(0, after.master - before.master)
-            + services
-            + (after.rusage - before.rusage)
-        )
-        others = max(0.0, (after.busy - before.busy) - ours)
-        others_pct = others / CLK_TCK / elapsed * 100
-        reasons = []
-        if others_pct > NOISY_OTHERS_PCT:
-            reasons.append(f"others used {others_pct:.0f}% of a core")
-        if others_load > CORES:
-            reasons.append(f"others' 1-minute load {others_load:.1f}")
+        noise = others_noise(config, before, after, others_load)
         statuses = {int(code): count for code, count in raw["statuses"].items()}
         errors = raw["errors"]
         socket_errors = sum(errors[k] for k in ("connect", "read", "write", "timeout"))
@@ -942,13 +1193,7 @@ class Bench:
             "unexpected_status": unexpected,
             "errors": errors,
             "socket_errors": socket_errors,
-            "noise": {
-                "load_before": load,
-                "others_load_before": round(others_load, 2),
-                "others_cpu_pct_of_core": round(others_pct, 1),
-                "noisy": bool(reasons),
-                "reasons": reasons,
-            },
+            "noise": {"load_before": load, **noise},
         }
 
     def check_page(self, server, name, path):
@@ -965,7 +1210,9 @@ class Bench:
         return headers, body
 
     def server_run(self, size, role, rep, mode_group, pages):
-        """Start one server; measure the static baseline, then the pages."""
+        """Start one server; measure the static baseline, the pages, and the
+        baseline again: the pages' yardstick is the mean of the two, and the
+        run is noisy when they differ by more than the spread allowed."""
         page_cache = mode_group == "on"
         modes = ["on", "304"] if page_cache else ["off"]
         self.stack.flush_cache()
@@ -1004,8 +1251,9 @@ class Bench:
                         note = f"{name}: If-None-Match with its ETag gave {status}"
                         self.notes.append(note)
                         say(note)
-            static = self.measure(server, self.static_path, expect=200)
-            self.record(size, rep, "static", mode_group, mode_group, static)
+            start = self.measure(server, self.static_path, expect=200)
+            self.record(size, rep, "static", mode_group, mode_group, start)
+            results = []
             for name, path in pages:
                 for mode in modes:
                     if mode == "304":
@@ -1013,19 +1261,47 @@ class Bench:
                         result = self.measure(server, path, expect=304, headers=headers)
                     else:
                         result = self.measure(server, path, expect=200)
-                    result["ratio"] = (
-                        round(result["rps"] / static["rps"], 3)
-                        if static["rps"]
-                        else None
-                    )
                     self.record(size, rep, name, mode, mode_group, result)
+                    results.append(result)
+            end = self.measure(server, self.static_path, expect=200)
+            self.record(size, rep, "static", mode_group, mode_group, end)
+            start["position"], end["position"] = "start", "end"
+            reference = statistics.mean([start["rps"], end["rps"]])
+            spread = spread_pct([start["rps"], end["rps"]])
+            moved = spread > self.config.noisy_spread_pct
+            for result in [start, *results, end]:
+                result["reference_rps"] = round(reference, 1)
+                result["reference_spread_pct"] = round(spread, 1)
+                if moved:
+                    result["noise"]["noisy"] = True
+                    result["noise"]["reasons"].append(
+                        f"static CSS {start['rps']:.0f}/s at the start of the "
+                        f"server run, {end['rps']:.0f}/s at its end ({spread:.0f}% "
+                        "apart)"
+                    )
+            for result in results:
+                result["ratio"] = (
+                    round(result["rps"] / reference, 3) if reference else None
+                )
             say(
-                f"server {label}: static {static['rps']:.0f}/s; worker RSS "
-                f"{server.max_rss_mb() or 0:.0f} MB"
+                f"server {label}: static {start['rps']:.0f}/s at the start, "
+                f"{end['rps']:.0f}/s at the end ({spread:.0f}% apart"
+                + (", NOISY" if moved else "")
+                + f"); worker RSS {server.max_rss_mb() or 0:.0f} MB; × static: "
+                + ", ".join(
+                    f"{r['page']} {r['mode']} {fmt(r['ratio'], 3)}" for r in results
+                )
             )
 
     def record(self, size, rep, page, mode, server_mode, result):
-        result.update(size=size, rep=rep, page=page, mode=mode, server=server_mode)
+        result.update(
+            size=size,
+            rep=rep,
+            page=page,
+            mode=mode,
+            server=server_mode,
+            attempt=self.attempt,
+        )
         if page == "static":
             result["body_bytes"] = self.static_bytes
         else:
@@ -1036,7 +1312,6 @@ class Bench:
         say(
             f"  {size:>5} {page:<10} {mode:<4} {result['rps']:8.1f}/s "
             f"p50 {result['p50_ms']:7.2f} ms"
-            + (f" x{result['ratio']:.3f}" if "ratio" in result else "")
             + (f" {bad} unexpected/errors" if bad else "")
             + flag
         )
@@ -1047,12 +1322,33 @@ class Bench:
             for group in groups if rep % 2 == 0 else groups[::-1]:
                 self.server_run(size, role, rep, group, pages)
 
-    def measure_import(self):
+    def measure_import(self, role="import"):
         files = sorted(str(p) for p in self.files.glob("*.yaml"))
         say(f"import: {len(files)} files into an empty database")
+        others_load = self.sampler.others_load()
+        before = Snapshot.take(None, self.stack)
+        # The import's database backend lives only as long as the command, so
+        # its CPU is read while it runs: it is the benchmark's, not noise.
+        seen, stopping = dict(before.services), threading.Event()
+
+        def track():
+            while not stopping.wait(0.1):
+                for pid in self.stack.service_pids():
+                    if stat := proc_stat(pid):
+                        seen[pid] = stat[1]
+
+        tracker = threading.Thread(target=track, name="import-services", daemon=True)
+        tracker.start()
         started = time.monotonic()
-        out = self.helper("import", json.dumps(files), role="import", timeout=3600)
-        wall = time.monotonic() - started
+        try:
+            out = self.helper("import", json.dumps(files), role=role, timeout=3600)
+        finally:
+            wall = time.monotonic() - started
+            stopping.set()
+            tracker.join(timeout=10)
+        after = Snapshot.take(None, self.stack)
+        after.services = {**seen, **after.services}
+        noise = others_noise(self.config, before, after, others_load)
         count, seconds = out["imported"], out["seconds"]
         if count != len(files):
             raise HarnessError(f"import_careers imported {count} of {len(files)}")
@@ -1066,6 +1362,8 @@ class Bench:
             "note": "import_careers FILE... run by call_command in a fresh process: "
             "seconds is the command itself, wall_s the whole process with Python "
             "and Django start-up",
+            "noise": noise,
+            "attempt": self.attempt,
         }
 
     def soak_paths(self, server):
@@ -1111,12 +1409,57 @@ class Bench:
             seconds=self.config.soak_s,
             timeout_s=self.config.soak_timeout_s,
             total_errors=errors,
+            attempt=self.attempt,
         )
-        say(f"soak: {result['rps']:.0f}/s, {errors} errors")
+        say(
+            f"soak: {result['rps']:.0f}/s, {errors} errors"
+            + (" NOISY" if result["noise"]["noisy"] else "")
+        )
         return result
+
+    def remeasure(self, ids):
+        """Measure these targets once more, as attempt 2; (import, soak) of it.
+
+        Server runs that several targets need are merged, with the union of
+        their pages, and run BENCH_RUNS times as the first time.
+        """
+        self.attempt = 2
+        servers, others, imported, soak = {}, set(), None, None
+        for key in ids:
+            for action in REMEASURE[key]:
+                if isinstance(action, tuple):
+                    size, group, pages = action
+                    servers.setdefault((size, group), set()).update(pages)
+                else:
+                    others.add(action)
+        for (role, group), names in servers.items():
+            size = self.config.small if role == "small" else self.config.large
+            pages = [(name, path) for name, path in PAGES if name in names]
+            say(f"again: {size} careers, cache {group}: {', '.join(dict(pages))}")
+            self.measure_size(size, role, pages, groups=(group,))
+        if "import" in others:
+            imported = self.measure_import(role="import2")
+        if "soak" in others:
+            soak = self.measure_soak(self.config.large, "large")
+        return imported, soak
 
 
 # Summaries
+
+
+def latest(measurements, attempt):
+    """The measurements the figures of `attempt` use: for each size, page and
+    mode, those of the latest attempt up to `attempt`."""
+    newest = {}
+    for m in measurements:
+        if m["attempt"] <= attempt:
+            key = (m["size"], m["page"], m["mode"])
+            newest[key] = max(newest.get(key, 0), m["attempt"])
+    return [
+        m
+        for m in measurements
+        if m["attempt"] == newest.get((m["size"], m["page"], m["mode"]))
+    ]
 
 
 def summarize(measurements, queries, careers):
@@ -1138,6 +1481,7 @@ def summarize(measurements, queries, careers):
                 "bytes_per_response",
                 "cpu_ms_per_request",
                 "service_cpu_ms_per_request",
+                "reference_rps",
             )
         }
         q = queries.get(size, {}).get("pages", {}).get(page, {}).get(mode, {})
@@ -1156,13 +1500,37 @@ def summarize(measurements, queries, careers):
                 "queries": q.get("queries"),
                 "worker_rss_mb": max(r["worker_rss_mb"] for r in runs),
                 "runs": len(runs),
+                "attempt": runs[0]["attempt"],
                 "noisy_runs": sum(r["noise"]["noisy"] for r in runs),
+                "noise_reasons": list(
+                    dict.fromkeys(
+                        reason for r in runs for reason in r["noise"]["reasons"]
+                    )
+                ),
                 "unexpected_status": sum(r["unexpected_status"] for r in runs),
                 "socket_errors": sum(r["socket_errors"] for r in runs),
                 "per_run_rps": [r["rps"] for r in runs],
+                "per_run_ratio": [r.get("ratio") for r in runs],
+                "per_run_p50_ms": [r["p50_ms"] for r in runs],
             }
         )
     return rows
+
+
+def row_noise(row, metric, limit):
+    """Why a figure of `row` (its `metric`: ratio or p50_ms) is noisy, if it is:
+    its runs were, or its repetitions disagree by more than `limit` percent."""
+    if row is None:
+        return []
+    reasons = list(row["noise_reasons"])
+    spread = spread_pct(row[f"per_run_{metric}"])
+    if spread > limit:
+        label = "× static" if metric == "ratio" else "p50"
+        reasons.append(
+            f"{row['page']} {MODE_NAMES[row['mode']]}: the {row['runs']} runs' "
+            f"{label} {spread:.0f}% apart"
+        )
+    return reasons
 
 
 def find(rows, size, page, mode):
@@ -1172,13 +1540,21 @@ def find(rows, size, page, mode):
     return None
 
 
-def scale_rows(rows, small, large):
+def scale_rows(rows, small, large, limit):
     out = []
     for page in SCALE_PAGES:
         for mode in MODES:
             a, b = find(rows, small, page, mode), find(rows, large, page, mode)
             if not (a and b):
                 continue
+            reasons = row_noise(a, "p50_ms", limit) + row_noise(b, "p50_ms", limit)
+            references = [a["reference_rps"], b["reference_rps"]]
+            apart = spread_pct(references)
+            if apart > limit:
+                reasons.append(
+                    f"static CSS {fmt(references[0])}/s beside {small} careers, "
+                    f"{fmt(references[1])}/s beside {large} ({apart:.0f}% apart)"
+                )
             out.append(
                 {
                     "page": page,
@@ -1194,19 +1570,50 @@ def scale_rows(rows, small, large):
                     "rps_large": b["rps"],
                     "queries_small": a["queries"],
                     "queries_large": b["queries"],
-                    "noisy": bool(a["noisy_runs"] or b["noisy_runs"]),
+                    "reference_spread_pct": round(apart, 1),
+                    "noisy": bool(reasons),
+                    "noise_reasons": list(dict.fromkeys(reasons)),
                 }
             )
     return out
 
 
-def targets(rows, scale, imported, soak, small, large, seeded):
-    """Each target with its value and verdict; `seeded` names the sizes."""
+# How each target is measured again after a noisy miss: server runs as
+# (size, server, pages), or the import, or the soak.
+ALL_PAGES = [name for name, _ in PAGES]
+REMEASURE = {
+    "career_cache_off_ratio": [("small", "off", ["career"])],
+    "career_cache_on_ratio": [("small", "on", ["career"])],
+    "any_page_304_ratio": [("small", "on", ALL_PAGES)],
+    "directory_p50_scaling": [
+        ("small", "off", ["directory"]),
+        ("large", "off", ["directory"]),
+    ],
+    "search_p50_scaling": [("small", "off", ["search"]), ("large", "off", ["search"])],
+    "import_rate": ["import"],
+    "soak_errors": ["soak"],
+}
+
+
+def targets(rows, scale, imported, soak, config, seeded, cache):
+    """Each target with its value, threshold and noise; `seeded` names the
+    sizes, `cache` is the cache backend (for the known misses)."""
     result = []
+    small, large = config.small, config.large
     small_n = f"{seeded.get(small, small):,}"
     large_n = f"{seeded.get(large, large):,}"
+    limit = config.noisy_spread_pct
+    factor = config.target_scale
 
-    def add(key, description, value, goal, passed, noisy=False):
+    def at_least(goal):
+        return goal * factor, f">= {goal * factor:g}"
+
+    def at_most(goal):
+        return goal / factor, f"<= {goal / factor:g}"
+
+    def add(key, description, value, goal, passed, reasons=()):
+        known = KNOWN_MISSES.get(key)
+        known = known[1] if known and known[0] in (None, cache) else None
         result.append(
             {
                 "id": key,
@@ -1214,21 +1621,25 @@ def targets(rows, scale, imported, soak, small, large, seeded):
                 "goal": goal,
                 "value": value,
                 "pass": bool(passed),
-                "noisy": bool(noisy),
+                "noisy": bool(reasons),
+                "noise_reasons": list(dict.fromkeys(reasons)),
+                "known_miss": known,
+                "remeasure": REMEASURE.get(key),
             }
         )
 
     def ratio_target(key, page, mode, goal):
         row = find(rows, small, page, mode)
         value = row and row["ratio"]
+        threshold, text = at_least(goal)
         add(
             key,
-            f"{page} page, {MODE_NAMES[mode]}, at {small_n} careers: req/s >= {goal} "
+            f"{page} page, {MODE_NAMES[mode]}, at {small_n} careers: req/s {text} "
             "of the static CSS",
             value,
-            f">= {goal}",
-            value is not None and value >= goal,
-            row and row["noisy_runs"],
+            text,
+            value is not None and value >= threshold,
+            row_noise(row, "ratio", limit),
         )
 
     ratio_target("career_cache_off_ratio", "career", "off", 0.10)
@@ -1237,28 +1648,33 @@ def targets(rows, scale, imported, soak, small, large, seeded):
     rows_304 = [find(rows, small, page, "304") for page, _ in PAGES]
     rows_304 = [row for row in rows_304 if row]
     worst = min(rows_304, key=lambda row: row["ratio"] or 0, default=None)
+    threshold, text = at_least(0.75)
     add(
         "any_page_304_ratio",
-        f"every public page's 304, at {small_n} careers: req/s >= 0.75 of the static "
+        f"every public page's 304, at {small_n} careers: req/s {text} of the static "
         f"CSS (value: the lowest, {worst['page'] if worst else '-'})",
         worst and worst["ratio"],
-        ">= 0.75",
-        bool(rows_304) and all((row["ratio"] or 0) >= 0.75 for row in rows_304),
-        any(row["noisy_runs"] for row in rows_304),
+        text,
+        len(rows_304) == len(PAGES)
+        and all((row["ratio"] or 0) >= threshold for row in rows_304),
+        [reason for row in rows_304 for reason in row_noise(row, "ratio", limit)],
     )
 
     for page in ("directory", "search"):
         row = next((r for r in scale if r["page"] == page and r["mode"] == "off"), None)
         value = row and row["p50_growth"]
+        threshold, text = at_most(1.5)
         add(
             f"{page}_p50_scaling",
-            f"{page} p50 (cache off) at {large_n} careers within 1.5x of {small_n}",
+            f"{page} p50 (cache off) at {large_n} careers within {text[3:]}x of "
+            f"{small_n}",
             value,
-            "<= 1.5",
-            value is not None and value <= 1.5,
-            row and row["noisy"],
+            text,
+            value is not None and value <= threshold,
+            row["noise_reasons"] if row else [],
         )
 
+    # Counts and memory do not depend on the machine's speed: never noisy.
     counts = [
         (row and row["queries"])
         for row in (
@@ -1266,35 +1682,39 @@ def targets(rows, scale, imported, soak, small, large, seeded):
             find(rows, large, "career", "off"),
         )
     ]
+    threshold, text = at_most(8)
     add(
         "career_queries",
-        f"career page (cache off): <= 8 SQL queries, the same at {small_n} and "
+        f"career page (cache off): {text} SQL queries, the same at {small_n} and "
         f"{large_n}",
         counts,
-        "<= 8, constant",
-        None not in counts and max(counts) <= 8 and counts[0] == counts[1],
+        f"{text}, constant",
+        None not in counts and max(counts) <= threshold and counts[0] == counts[1],
     )
 
     rss = [r["worker_rss_mb"] for r in rows if r["size"] == large]
     if soak:
         rss.append(soak["worker_rss_mb"])
     value = max(rss) if rss else None
+    threshold, text = at_most(150)
     add(
         "worker_rss_large",
-        f"worker RSS at {large_n} careers <= 150 MB (largest seen, soak included)",
+        f"worker RSS at {large_n} careers {text} MB (largest seen, soak included)",
         value,
-        "<= 150",
-        value is not None and value <= 150,
+        text,
+        value is not None and value <= threshold,
     )
 
     value = imported and imported["careers_per_s"]
+    threshold, text = at_least(50)
     add(
         "import_rate",
         f"import_careers of {imported['files'] if imported else '-'} files into an "
-        "empty database: >= 50 careers/s",
+        f"empty database: {text} careers/s",
         value,
-        ">= 50",
-        value is not None and value >= 50,
+        text,
+        value is not None and value >= threshold,
+        imported["noise"]["reasons"] if imported else [],
     )
     value = soak and soak["total_errors"]
     add(
@@ -1305,12 +1725,48 @@ def targets(rows, scale, imported, soak, small, large, seeded):
         value,
         "== 0",
         value == 0,
-        soak and soak["noise"]["noisy"],
+        soak["noise"]["reasons"] if soak else [],
     )
     return result
 
 
+def verdict(target, config, remeasured):
+    """met, FAIL, known miss, noisy (not judged), or again (measure it again)."""
+    if target["pass"]:
+        return "met"
+    if target["known_miss"] and not config.strict:
+        return "known miss"
+    if not target["noisy"]:
+        return "FAIL"
+    if remeasured or not target["remeasure"]:
+        return "noisy"
+    return "again"
+
+
 # Report
+
+VERDICT_TEXT = {
+    "met": "met",
+    "FAIL": "**FAIL**",
+    "known miss": "known miss, not judged",
+    "noisy": "noisy, not judged",
+    "again": "missed, noisy (not measured again)",
+}
+
+
+def quick_notes(c):
+    """What a smoke run's targets do and do not show (bench/README.md)."""
+    return [
+        f"the scale targets compare {c['small']:,} with {c['large']:,} samples, "
+        "not 100 with 10,000: a page whose time grows with the number of careers "
+        "shows less of it, so a pass is weaker evidence than the full run's, "
+        "while a miss is a miss",
+        f"the import rate is of {c['import_files']:,} files, not 1,000, and the "
+        f"soak lasts {c['soak_s']} s, not 60",
+        f"each figure is {c['runs']} run(s) of {c['duration_s']} s after "
+        f"{c['warmup_s']} s of warm-up: short runs are easily disturbed, which is "
+        "what the noise checks and the second measurement are for",
+    ]
 
 
 def fmt(value, digits=0):
@@ -1460,36 +1916,69 @@ def report(results):
     noisy = results["summary"]["noisy_runs"]
     total = results["summary"]["runs"]
     out(
-        f"Noise: {noisy} of {total} runs flagged noisy (other processes used more "
-        f"than {NOISY_OTHERS_PCT:.0f}% of a core during the run, or their 1-minute "
-        "load was above the core count before it)."
+        f"Noise: {noisy} of {total} runs flagged noisy: other processes used more "
+        f"than {c['noisy_others_pct']:g}% of a core during the run, or their "
+        "1-minute load was above the core count before it, or the static CSS "
+        f"moved by more than {c['noisy_spread_pct']:g}% (between the start and "
+        "the end of a server run, between the two sizes of a scale figure, or "
+        "between repetitions)."
     )
     for note in results["notes"]:
         out(f"- Note: {note}")
     out("")
     out("### Targets")
     out("")
-    out("| target | value | goal | result |")
-    out("|---|--:|---|---|")
+    if c["quick"]:
+        for note in quick_notes(c):
+            out(f"- Quick mode: {note}")
+        out("")
+    if c["target_scale"] != 1:
+        out(
+            f"- **BENCH_TARGET_SCALE={c['target_scale']:g}**: every threshold is "
+            "that many times stricter (minimums multiplied, maximums divided)."
+        )
+        out("")
+    out("| target | value | goal | noise | result |")
+    out("|---|--:|---|---|---|")
     for t in results["targets"]:
-        value = t["value"]
-        if isinstance(value, list):
-            value = " → ".join(fmt(v) for v in value)
-        elif isinstance(value, float):
-            value = fmt(value, 3 if value < 10 else 1)
-        else:
-            value = fmt(value)
-        verdict = "pass" if t["pass"] else "**FAIL**"
-        if t["noisy"]:
-            verdict += " (noisy)"
-        out(f"| {t['target']} | {value} | {t['goal']} | {verdict} |")
+        noise = "; ".join(t["noise_reasons"][:3])
+        if len(t["noise_reasons"]) > 3:
+            noise += f"; and {len(t['noise_reasons']) - 3} more"
+        result = VERDICT_TEXT[t["verdict"]]
+        if t["verdict"] == "known miss":
+            result += f": {t['known_miss']}"
+        elif t["verdict"] == "met" and t["known_miss"]:
+            result += (
+                " (listed as a known miss; if the full run meets it too, take it "
+                "off KNOWN_MISSES)"
+            )
+        if "first" in t:
+            first = t["first"]
+            result += (
+                f"; measured again, the first time {value_text(first['value'])} "
+                f"({'; '.join(first['noise_reasons'][:2])})"
+            )
+        out(
+            f"| {t['target']} | {value_text(t['value'])} | {t['goal']} | {noise} "
+            f"| {result} |"
+        )
     out("")
-    passed = sum(t["pass"] for t in results["targets"])
+    s = results["summary"]
     out(
-        f"**{passed} of {len(results['targets'])} targets met** "
+        f"**{s['targets_met']} of {len(results['targets'])} targets met, "
+        f"{s['targets_failed']} failed, {s['targets_known_misses']} known "
+        f"misses, {s['targets_noisy']} noisy (not judged)** "
         f"({results['elapsed_s']:.0f} s; JSON in bench/results/latest.json)."
     )
     return "\n".join(lines)
+
+
+def value_text(value):
+    if isinstance(value, list):
+        return " → ".join(fmt(v) for v in value)
+    if isinstance(value, float):
+        return fmt(value, 3 if value < 10 else 1)
+    return fmt(value)
 
 
 # Machine and code
@@ -1596,8 +2085,8 @@ def main():
     if not GUNICORN.exists():
         raise HarnessError(f"{GUNICORN} is missing; run `make install` first")
     tmp = Path(tempfile.mkdtemp(prefix="career-portal-bench-"))
-    error = imported = soak = None
-    stack_info = {}
+    error = imported = soak = imported2 = soak2 = None
+    again, stack_info = [], {}
     try:
         code = snapshot_source(tmp / "src")
         bench = Bench(config, tmp, tmp / "src")
@@ -1608,6 +2097,7 @@ def main():
         )
         bench.sampler.start()
         try:
+            bench.stack.start_redis()
             stack_info = bench.stack.versions()
             bench.timed("setup_s", bench.setup)
             bench.timed("small_s", bench.measure_size, config.small, "small", PAGES)
@@ -1620,6 +2110,12 @@ def main():
             )
             imported = bench.timed("import_s", bench.measure_import)
             soak = bench.timed("soak_s", bench.measure_soak, config.large, "large")
+            # Targets missed in a noisy measurement are measured once more.
+            *_, first = figures(bench, 1, imported, soak)
+            again = [t["id"] for t in first if verdict(t, config, False) == "again"]
+            if again:
+                say(f"missed in a noisy measurement, measuring again: {again}")
+                imported2, soak2 = bench.timed("again_s", bench.remeasure, again)
         except HarnessError as failure:
             # What was measured so far is still written, marked as failed.
             error = str(failure)
@@ -1631,7 +2127,11 @@ def main():
                     proc.kill()
             for server in list(LIVE_SERVERS):
                 server.stop()
-            for cleanup in (bench.stack.flush_cache, bench.stack.drop_databases):
+            for cleanup in (
+                bench.stack.flush_cache,
+                bench.stack.stop_redis,
+                bench.stack.drop_databases,
+            ):
                 try:
                     cleanup()
                 except Exception as problem:  # report it, and go on cleaning up
@@ -1639,18 +2139,30 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    careers = {size: info.get("careers") for size, info in bench.sizes.items()}
-    rows = summarize(bench.measurements, bench.queries, careers)
-    order = {name: i for i, name in enumerate(["static", *(n for n, _ in PAGES)])}
-    rows.sort(key=lambda r: (r["size"], order[r["page"]], MODES.index(r["mode"])))
-    small, large = config.small, config.large
-    # Sizes are keyed by the requested counts; labels show what was seeded.
-    seeded = {size: info["seeded"] for size, info in bench.sizes.items()}
-    scale = scale_rows(rows, small, large)
-    result_targets = targets(rows, scale, imported, soak, small, large, seeded)
-    runs = [*bench.measurements, *([soak] if soak else [])]
+    rows, scale, result_targets = figures(bench, 1, imported, soak)
+    remeasured_rows = []
+    if again:
+        rows2, _, second = figures(bench, 2, imported2 or imported, soak2 or soak)
+        remeasured_rows = [row for row in rows2 if row["attempt"] == 2]
+        second = {t["id"]: t for t in second}
+    for i, target in enumerate(result_targets):
+        if target["id"] in again:
+            retried = second[target["id"]]
+            retried["first"] = {
+                "value": target["value"],
+                "noise_reasons": target["noise_reasons"],
+            }
+            result_targets[i] = target = retried
+        # A harness failure may have cut the second measurement short.
+        remeasured = target["id"] in again or error is not None
+        target["verdict"] = verdict(target, config, remeasured)
+    verdicts = [t["verdict"] for t in result_targets]
+    runs = [
+        *bench.measurements,
+        *(run for run in (soak, soak2) if run),
+    ]
     results = {
-        "schema": 1,
+        "schema": 2,
         "started": started_wall.strftime("%Y-%m-%d %H:%M UTC"),
         "elapsed_s": round(time.monotonic() - started, 1),
         "error": error,
@@ -1662,16 +2174,22 @@ def main():
         "sizes": {str(size): info for size, info in bench.sizes.items()},
         "pages": rows,
         "scale": scale,
+        "remeasured_pages": remeasured_rows,
         "queries": {str(size): q for size, q in bench.queries.items()},
         "import": imported,
+        "import_remeasured": imported2,
         "soak": soak,
+        "soak_remeasured": soak2,
         "timings": bench.timings,
         "notes": list(dict.fromkeys(bench.notes)),
         "measurements": bench.measurements,
         "targets": result_targets,
         "summary": {
-            "targets_passed": sum(t["pass"] for t in result_targets),
-            "targets_failed": sum(not t["pass"] for t in result_targets),
+            "targets_met": verdicts.count("met"),
+            "targets_failed": verdicts.count("FAIL"),
+            "targets_known_misses": verdicts.count("known miss"),
+            "targets_noisy": verdicts.count("noisy"),
+            "measured_again": again,
             "runs": len(runs),
             "noisy_runs": sum(r["noise"]["noisy"] for r in runs),
         },
@@ -1683,12 +2201,7 @@ def main():
     (RESULTS / f"{stamp}-{kind}-{bench.stack.database}.json").write_text(text)
     (RESULTS / "latest.json").write_text(text)
     print(report(results), flush=True)
-    say(
-        "targets: "
-        + ", ".join(
-            f"{t['id']} {'pass' if t['pass'] else 'FAIL'}" for t in result_targets
-        )
-    )
+    say("targets: " + ", ".join(f"{t['id']} {t['verdict']}" for t in result_targets))
     if error:
         raise HarnessError(f"{error}\n(partial results written)")
     # A 503 under load is a result (the soak target); a 500 is a broken page.
@@ -1701,7 +2214,35 @@ def main():
         raise HarnessError(
             f"500 answers during the runs ({', '.join(broken)}); results written"
         )
-    return 0
+    failed = [t for t in result_targets if t["verdict"] == "FAIL"]
+    for t in failed:
+        print(
+            f"bench: FAIL {t['id']}: measured {value_text(t['value'])}, target "
+            f"{t['goal']}, in a clean measurement ({t['target']})",
+            file=sys.stderr,
+        )
+    for t in result_targets:
+        if t["verdict"] == "noisy":
+            print(
+                f"bench: not judged {t['id']}: measured {value_text(t['value'])}, "
+                f"target {t['goal']}, noisy twice: {'; '.join(t['noise_reasons'][:3])}",
+                file=sys.stderr,
+            )
+    return MISSED if failed else 0
+
+
+def figures(bench, attempt, imported, soak):
+    """(rows, scale rows, targets) from the measurements of `attempt`."""
+    config = bench.config
+    careers = {size: info.get("careers") for size, info in bench.sizes.items()}
+    rows = summarize(latest(bench.measurements, attempt), bench.queries, careers)
+    order = {name: i for i, name in enumerate(["static", *(n for n, _ in PAGES)])}
+    rows.sort(key=lambda r: (r["size"], order[r["page"]], MODES.index(r["mode"])))
+    # Sizes are keyed by the requested counts; labels show what was seeded.
+    seeded = {size: info["seeded"] for size, info in bench.sizes.items()}
+    scale = scale_rows(rows, config.small, config.large, config.noisy_spread_pct)
+    found = targets(rows, scale, imported, soak, config, seeded, bench.stack.cache)
+    return rows, scale, found
 
 
 # Helpers run in a subprocess with the benchmark's environment and Django set up
@@ -1816,7 +2357,7 @@ def entry():
         return main()
     except HarnessError as error:
         print(f"bench: {error}", file=sys.stderr)
-        return 1
+        return HARNESS_FAILED
     except (KeyboardInterrupt, Interrupted):
         print(
             "bench: interrupted; servers stopped, temp files removed", file=sys.stderr
