@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from prometheus_client import REGISTRY
 
 from tests import factories
+from tests.services import claim, redis_url, release
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -90,32 +92,147 @@ def test_proxy_header_and_admin_url_come_from_the_environment():
     assert result.stdout.splitlines()[-1] == "/backstage/"
 
 
-PAGES = [
-    "/",
-    "/careers/",
-    "/careers/mlops-engineer/",
-    "/compare/?careers=mlops-engineer",
-    "/skills/",
-    "/skills/programming-languages/",
-    "/careers/no-such-career/",
-    "/admin/login/",
+# Every page type, and the status it must answer with.
+PAGES = {
+    "/": 200,
+    "/careers/": 200,
+    "/careers/mlops-engineer/": 200,
+    "/compare/?careers=mlops-engineer": 200,
+    "/skills/": 200,
+    "/skills/programming-languages/": 200,
+    "/careers/no-such-career/": 404,
+    "/admin/login/": 200,
+}
+# What pages may load and where they may send things, directive by directive:
+# only this site, images also as data: URLs, no plugins, no framing.
+EXPECTED_POLICY = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+EXPECTED_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def parse_policy(header):
+    """A Content-Security-Policy header as {directive: [sources]}, refusing a
+    directive given twice (browsers would ignore the second)."""
+    policy = {}
+    for directive in header.split(";"):
+        name, *sources = directive.split() or [None]
+        if name is None:
+            continue
+        assert name.lower() not in policy, f"{name} given twice in {header!r}"
+        policy[name.lower()] = sources
+    return policy
+
+
+def assert_security_headers(response):
+    assert parse_policy(response["Content-Security-Policy"]) == EXPECTED_POLICY
+    assert {name: response.get(name) for name in EXPECTED_HEADERS} == EXPECTED_HEADERS
+
+
+def test_parse_policy_reads_directives_and_sources():
+    """The parser the header tests rely on: names lowered, empty parts skipped."""
+    header = "Default-Src 'self'  data: ; ;img-src *;upgrade-insecure-requests"
+    assert parse_policy(header) == {
+        "default-src": ["'self'", "data:"],
+        "img-src": ["*"],
+        "upgrade-insecure-requests": [],
+    }
+    with pytest.raises(AssertionError, match="default-src given twice"):
+        parse_policy("default-src 'self'; default-src *")
+
+
+@pytest.mark.parametrize(("url", "status"), PAGES.items())
+def test_security_headers_on_every_page_type(client, mlops, url, status):
+    """Every response carries the security headers and exactly the strict CSP."""
+    response = client.get(url)
+    assert response.status_code == status
+    assert_security_headers(response)
+
+
+PUBLIC_PAGES = [
+    url for url, status in PAGES.items() if status == 200 and "admin" not in url
 ]
 
 
-@pytest.mark.parametrize("url", PAGES)
-def test_security_headers_on_every_page_type(client, mlops, url):
-    """Every response carries the security headers and a strict CSP."""
-    response = client.get(url)
-    assert response.status_code in (200, 404)
-    assert response["X-Frame-Options"] == "DENY"
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    policy = response["Content-Security-Policy"]
-    assert "default-src 'self'" in policy
-    assert "frame-ancestors 'none'" in policy
-    assert "unsafe-inline" not in policy
-    assert "unsafe-eval" not in policy
+def page_cache_hits():
+    return REGISTRY.get_sample_value("portal_page_cache_hits_total")
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_cached_pages_keep_every_security_header(
+    client, mlops, settings, django_assert_num_queries, url
+):
+    """A public page answered from the page cache carries exactly the headers
+    and the policy of the fresh page it was stored from."""
+    settings.PAGE_CACHE = True
+    fresh = client.get(url)
+    assert fresh.status_code == 200
+    assert_security_headers(fresh)
+    hits = page_cache_hits()
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert page_cache_hits() == hits + 1
+    assert cached.status_code == 200
+    assert cached.content == fresh.content
+    assert_security_headers(cached)
+
+
+@pytest.fixture
+def spare_redis():
+    """The real Redis (the tests' spare database) as the cache, emptied before
+    and after."""
+    url = redis_url("spare")
+    claim(url)
+    caches = {
+        "default": {
+            "BACKEND": "careers.cache_backend.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        with override_settings(CACHES=caches):
+            yield
+    finally:
+        release(url)
+
+
+def test_pages_cached_in_redis_keep_every_security_header(
+    client, mlops, settings, spare_redis, django_assert_num_queries
+):
+    """The headers survive the trip through Redis, and through the process's
+    own copy of the page."""
+    from django.core.cache import cache
+
+    from careers.caching import local_pages
+
+    settings.PAGE_CACHE = True
+    url = "/careers/mlops-engineer/"
+    fresh = client.get(url)
+    assert fresh.status_code == 200
+    assert_security_headers(fresh)
+    assert len(cache._cache.get_client().keys(b"*careers:page:*")) == 1
+    hits = page_cache_hits()
+    with django_assert_num_queries(0):
+        from_memory = client.get(url)
+    local_pages.clear()  # the next answer comes from Redis itself
+    with django_assert_num_queries(0):
+        from_redis = client.get(url)
+    assert page_cache_hits() == hits + 2
+    for cached in (from_memory, from_redis):
+        assert cached.status_code == 200
+        assert cached.content == fresh.content
+        assert_security_headers(cached)
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["careers.example.org"])
@@ -155,7 +272,7 @@ def test_plain_http_is_redirected_and_https_gets_hsts(client, db):
 
 def test_pages_have_no_inline_script_or_style(client, mlops):
     """Nothing the CSP would block: no inline scripts, styles or handlers."""
-    for url in PAGES[:7]:
+    for url in [*PUBLIC_PAGES, "/careers/no-such-career/"]:
         html = client.get(url).content.decode()
         # JSON-LD is data for search engines, never executed, so CSP allows it.
         assert not re.search(
