@@ -176,6 +176,7 @@ class Config:
     soak_timeout_s: int
     target_scale: float
     noisy_others_pct: float
+    noisy_others_load: float
     noisy_spread_pct: float
     strict: bool
 
@@ -211,6 +212,7 @@ class Config:
             soak_timeout_s=env_int("BENCH_SOAK_TIMEOUT", 10),
             target_scale=env_float("BENCH_TARGET_SCALE", 1.0),
             noisy_others_pct=env_float("BENCH_NOISY_OTHERS_PCT", NOISY_OTHERS_PCT),
+            noisy_others_load=env_float("BENCH_NOISY_OTHERS_LOAD", CORES),
             noisy_spread_pct=env_float("BENCH_NOISY_SPREAD_PCT", NOISY_SPREAD_PCT),
             strict=env_bool("BENCH_STRICT"),
         )
@@ -226,6 +228,7 @@ class Config:
             # These may make the benchmark stricter, never more lenient.
             and config.target_scale >= 1
             and config.noisy_others_pct >= NOISY_OTHERS_PCT
+            and config.noisy_others_load >= CORES
             and config.noisy_spread_pct >= NOISY_SPREAD_PCT
         ):
             raise HarnessError(f"BENCH_ settings out of range: {config}")
@@ -901,7 +904,7 @@ def others_noise(config, before, after, others_load):
     reasons = []
     if others_pct > config.noisy_others_pct:
         reasons.append(f"others used {others_pct:.0f}% of a core")
-    if others_load > CORES:
+    if others_load > config.noisy_others_load:
         reasons.append(f"others' 1-minute load {others_load:.1f}")
     return {
         "others_load_before": round(others_load, 2),
@@ -1918,10 +1921,10 @@ def report(results):
     out(
         f"Noise: {noisy} of {total} runs flagged noisy: other processes used more "
         f"than {c['noisy_others_pct']:g}% of a core during the run, or their "
-        "1-minute load was above the core count before it, or the static CSS "
-        f"moved by more than {c['noisy_spread_pct']:g}% (between the start and "
-        "the end of a server run, between the two sizes of a scale figure, or "
-        "between repetitions)."
+        f"1-minute load was above {c['noisy_others_load']:g} before it, or the "
+        f"static CSS moved by more than {c['noisy_spread_pct']:g}% (between the "
+        "start and the end of a server run, between the two sizes of a scale "
+        "figure, or between repetitions)."
     )
     for note in results["notes"]:
         out(f"- Note: {note}")
