@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -13,16 +14,54 @@ from . import health
 logger = logging.getLogger(__name__)
 
 
+def bound_waits(sender, connection, **kwargs):
+    """Make a new PostgreSQL connection give up on any one round trip after
+    its QUERY_TIMEOUT seconds (DB_QUERY_TIMEOUT).
+
+    libpq waits for an answer for ever, and TCP keepalives and
+    tcp_user_timeout see nothing amiss while the server's host (or a pooler
+    in front of it) still acknowledges every packet. So a hung database would
+    hold the worker until gunicorn kills it, unanswered. The connection is
+    closed instead, as its state is unknown, and the request fails with
+    OperationalError: a 503 below, or a failed health check that reconnects.
+    """
+    seconds = connection.settings_dict.get("QUERY_TIMEOUT")
+    if connection.vendor != "postgresql" or not seconds:
+        return
+    import psycopg
+
+    raw = connection.connection
+    wait = raw.wait  # every query, commit or health check waits through it
+
+    def bounded_wait(gen, *args, timeout=None, **kwargs):
+        timeout = seconds if timeout is None else min(timeout, seconds)
+        try:
+            return wait(gen, *args, timeout=timeout, **kwargs)
+        # What Connection.wait() raises when its timeout expires.
+        except psycopg.errors._WaitTimeout as error:
+            raw.close()
+            raise psycopg.OperationalError(
+                f"no answer from the database within {seconds}s"
+            ) from error
+
+    raw.wait = bounded_wait
+
+
 class DatabaseUnavailableMiddleware:
-    """Answer a friendly 503 while the database cannot be reached.
+    """Answer a friendly 503 while the database cannot be reached, or does
+    not answer.
 
     The page is a static template: no database, no traceback, no settings.
     Connections are health-checked (CONN_HEALTH_CHECKS), so service resumes
-    by itself once the database is back.
+    by itself once the database is back. In a process that serves requests,
+    every round trip to PostgreSQL waits at most QUERY_TIMEOUT (bound_waits);
+    management commands, which may run long statements, wait as long as
+    they take.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        connection_created.connect(bound_waits, dispatch_uid=__name__)
 
     def __call__(self, request):
         return self.get_response(request)

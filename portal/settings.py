@@ -167,6 +167,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
     )
+    # And so does one that accepts connections but stops answering: requests
+    # give up on a round trip after this long (careers.middleware.bound_waits).
+    DATABASES["default"]["QUERY_TIMEOUT"] = env.float("DB_QUERY_TIMEOUT", default=5)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),

@@ -1,15 +1,23 @@
-"""Health probes, the friendly 503, recovery, and one-line JSON logs."""
+"""Health probes, the friendly 503, recovery, and one-line JSON logs.
+
+The database outages are real: PostgreSQL is reached through a TCP proxy
+that drops or hangs its connections (tests.processes), and recovery is left
+to the health check, as in production."""
 
 import json
 import logging
 import sys
+import threading
+import time
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
 from careers.logs import JsonFormatter
 from tests.careers.test_caching import CLOSED_PORT_CACHE
+from tests.processes import running_proxy
 
 
 def test_healthz_touches_nothing(client, django_assert_num_queries, db):
@@ -45,41 +53,112 @@ def test_readyz_names_a_failed_cache(client, db):
 
 
 @pytest.fixture
-def database_at_a_closed_port(transactional_db):
-    """Point the live connection at a port where nothing listens, then back."""
+def database_behind_a_proxy(transactional_db):
+    """The live connection's PostgreSQL, reached through a TCP proxy the test
+    can drop, hang and restore (tests.processes.TcpProxy)."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: a SQLite file has no port to close")
+        pytest.skip("needs PostgreSQL: a SQLite file has no server to cut")
     settings = connection.settings_dict
-    port = settings["PORT"]
-    connection.close()
-    settings["PORT"] = "9"
+    address = settings["HOST"], settings["PORT"]
+    with running_proxy(
+        settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    ) as proxy:
+        connection.close()  # the next one goes through the proxy
+        settings["HOST"], settings["PORT"] = proxy.address
+        try:
+            yield proxy
+        finally:
+            settings["HOST"], settings["PORT"] = address
+            connection.close()
 
-    def restore():
-        settings["PORT"] = port
-        connection.close()
 
-    yield restore
-    restore()
+def serve(path):
+    """One request through Django's WSGI handler, as gunicorn makes it.
+
+    Unlike the test client, it runs what Django runs between requests
+    (close_old_connections), where the health check is prepared."""
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(headers)
+
+    response = WSGIHandler()(RequestFactory().get(path).environ, start_response)
+    try:
+        body = b"".join(response)
+    finally:
+        response.close()  # request_finished
+    return answer["status"], answer["headers"], body.decode()
 
 
-def test_database_down_gives_503_then_recovers(client, database_at_a_closed_port):
-    """Pages answer a friendly 503 while PostgreSQL is away, and recover by
-    themselves when it returns, without a restart."""
-    page = client.get("/careers/")
-    assert page.status_code == 503
-    assert "Temporarily unavailable" in page.text
-    assert "Traceback" not in page.text
-    assert "SECRET_KEY" not in page.text
-    assert page["Retry-After"] == "30"
+def test_database_down_gives_503_then_recovers_through_the_health_check(
+    database_behind_a_proxy,
+):
+    """Pages answer a friendly 503 while PostgreSQL is away and recover by
+    themselves when it returns. A restart between two requests goes unseen:
+    the health check finds the connection dead and opens a new one before
+    the request uses it."""
+    proxy = database_behind_a_proxy
+    assert serve("/careers/")[0] == 200
 
-    ready = client.get("/readyz")
-    assert ready.status_code == 503
-    assert ready.json()["failed"] == ["database"]
-    assert client.get("/healthz").status_code == 200
+    proxy.drop()
+    try:
+        status, headers, text = serve("/careers/")
+        ready = serve("/readyz")
+        alive = serve("/healthz")
+    finally:
+        proxy.restore()
+    assert status == 503
+    assert "<title>Temporarily unavailable" in text
+    assert "Traceback" not in text
+    assert "SECRET_KEY" not in text
+    assert headers["Retry-After"] == "30"
+    assert headers["Cache-Control"] == "no-store"
+    assert ready[0] == 503
+    assert json.loads(ready[2])["checks"]["database"] == "failed: OperationalError"
+    assert json.loads(ready[2])["failed"] == ["database"]
+    assert alive[0] == 200
 
-    database_at_a_closed_port()  # the database is back
-    assert client.get("/careers/").status_code == 200
-    assert client.get("/readyz").status_code == 200
+    assert serve("/careers/")[0] == 200
+    assert serve("/readyz")[0] == 200
+
+    accepted = proxy.accepted
+    proxy.drop()
+    proxy.restore()
+    assert serve("/careers/")[0] == 200, "the dead connection was used"
+    assert proxy.accepted == accepted + 1
+
+
+def test_a_hung_database_gives_503_within_the_query_timeout(database_behind_a_proxy):
+    """A database that accepts connections but answers nothing costs a
+    request QUERY_TIMEOUT on its connection, then connect_timeout for a new
+    one: a 503, not a hung worker."""
+    proxy = database_behind_a_proxy
+    settings = connection.settings_dict
+    timeouts = settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"]
+    settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = 1, 1
+    try:
+        connection.close()  # the next one is made with the short timeouts
+        assert serve("/careers/")[0] == 200
+        proxy.hang()
+        # Should the request hang, forwarding resumes after a while: it then
+        # fails the test by its time instead of hanging the suite.
+        rescue = threading.Timer(10, proxy.restore)
+        rescue.start()
+        try:
+            started = time.monotonic()
+            status, _, text = serve("/careers/")
+            seconds = time.monotonic() - started
+        finally:
+            rescue.cancel()
+            proxy.restore()
+    finally:
+        settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = timeouts
+    assert status == 503
+    assert "<title>Temporarily unavailable" in text
+    # One second for the query, one for the new connection, and a margin.
+    assert 2 <= seconds < 5, seconds
+    assert serve("/careers/")[0] == 200
 
 
 def test_log_lines_are_one_json_object_each():
@@ -122,10 +201,14 @@ def test_unhandled_errors_are_logged_with_their_path(client, caplog, db):
     assert json.loads(JsonFormatter().format(record))["path"] == "/boom/"
 
 
-def test_api_answers_json_while_the_database_is_down(client, database_at_a_closed_port):
+def test_api_answers_json_while_the_database_is_down(database_behind_a_proxy):
     """API clients get a JSON 503 with CORS, not the HTML page."""
-    response = client.get("/api/careers/")
-    assert response.status_code == 503
-    assert response["Content-Type"] == "application/json"
-    assert response["Access-Control-Allow-Origin"] == "*"
-    assert "error" in response.json()
+    database_behind_a_proxy.drop()
+    status, headers, text = serve("/api/careers/")
+    assert status == 503
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["Retry-After"] == "30"
+    assert json.loads(text) == {
+        "error": "The service is temporarily unavailable; retry shortly."
+    }
