@@ -6,10 +6,12 @@ edit saved through the admin of one node shows on the other node's very next
 request: every node keys its cached pages by the content version, which each
 save records and shares through the cache, so one save invalidates them all.
 
-A second pair of nodes uses a redis-server of the test's own, paused while an
-import runs, so the import's invalidation never reaches the cache: the change
-must still show on both nodes within PAGE_CACHE_VERSION_SECONDS of Redis
-answering again.
+A second pair of nodes uses a redis-server of the test's own, and reaches
+PostgreSQL through a TCP proxy of the test's own (tests.processes). Redis is
+paused while an import runs, so the import's invalidation never reaches the
+cache: the change must still show on both nodes within
+PAGE_CACHE_VERSION_SECONDS of Redis answering again. Then Redis is killed and
+restarted, and PostgreSQL dropped and restored, under both nodes.
 
 Runs only when DATABASE_URL points to PostgreSQL and PostgreSQL, Redis (and
 redis-server) and gunicorn are there. Under CI=true with PostgreSQL, a missing
@@ -19,13 +21,10 @@ one fails the test rather than skipping it.
 import concurrent.futures
 import contextlib
 import http.cookiejar
-import importlib.util
+import json
 import os
 import re
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -35,28 +34,35 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import environ
 import psycopg
 import pytest
 import redis
 import yaml
-from psycopg import sql
 
-from tests.processes import free_port, manage, run_manage, stop
+from careers.caching import RETRY_SECONDS
+from tests.processes import (
+    IS_POSTGRES,
+    REQUEST_TIMEOUT,
+    Node,
+    TcpProxy,
+    http_get,
+    manage,
+    run_manage,
+    running_proxy,
+    running_redis,
+    scratch_database,
+    start_node,
+    stop,
+    through,
+    wait_until_healthy,
+)
+from tests.services import claim, redis_url, release
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-CI = os.environ.get("CI") == "true"
-# A Redis database of the test's own, flushed before and after.
-REDIS_URL = "redis://127.0.0.1:6379/7"
 SLUG = "mlops-engineer"
 CONTENT_FILE = ROOT / "careers" / "content" / f"{SLUG}.yaml"
 ADMIN = "/admin/"
 CAREER_ADMIN = f"{ADMIN}careers/careerpath/"
-# Seconds: starting a node, one HTTP request, one manage.py command.
-START_TIMEOUT = 30
-REQUEST_TIMEOUT = 10
-COMMAND_TIMEOUT = 120
 WORKERS = 2
 # The paused-Redis test: its nodes' PAGE_CACHE_VERSION_SECONDS (the bound under
 # test), the margin a slow machine gets on top, and the pause between polls.
@@ -76,19 +82,6 @@ PUBLIC_PATHS = [
 ]
 
 
-def database_settings(url):
-    if not url:
-        return {}
-    try:
-        return environ.Env.db_url_config(url)
-    except Exception:  # not a database URL at all
-        return {}
-
-
-IS_POSTGRES = (
-    database_settings(DATABASE_URL).get("ENGINE") == "django.db.backends.postgresql"
-)
-
 pytestmark = pytest.mark.skipif(
     not IS_POSTGRES,
     reason=(
@@ -96,39 +89,6 @@ pytestmark = pytest.mark.skipif(
         "127.0.0.1:6379): the nodes share one PostgreSQL and one Redis"
     ),
 )
-
-
-def unavailable(reason):
-    """Skip locally; in CI on PostgreSQL the scale-out test must run."""
-    if CI:
-        pytest.fail(f"{reason}; CI=true with PostgreSQL requires the two-node test")
-    pytest.skip(reason)
-
-
-def gunicorn_command():
-    script = Path(sys.executable).with_name("gunicorn")
-    if script.exists():
-        return [str(script)]
-    if importlib.util.find_spec("gunicorn"):
-        return [sys.executable, "-m", "gunicorn"]
-    return None
-
-
-def maintenance_connection():
-    """A connection to the `postgres` database, to create and drop databases."""
-    config = database_settings(DATABASE_URL)
-    params = {
-        "host": config.get("HOST"),
-        "port": config.get("PORT"),
-        "user": config.get("USER"),
-        "password": config.get("PASSWORD"),
-    }
-    return psycopg.connect(
-        dbname="postgres",
-        connect_timeout=3,
-        autocommit=True,
-        **{key: str(value) for key, value in params.items() if value},
-    )
 
 
 @dataclass
@@ -278,216 +238,83 @@ def save_change_form(staff, path, button="_save", **values):
 
 
 @dataclass
-class Node:
-    name: str
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def log_tail(self, lines=40):
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def start_node(name, command, env, log):
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--config", "gunicorn.conf.py", "portal.wsgi"],
-            cwd=ROOT,
-            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Node(name, f"http://127.0.0.1:{port}", process, log)
-
-
-def wait_until_healthy(node):
-    visitor = Browser(node.url, cookies=False)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if node.process.poll() is not None:
-            pytest.fail(f"node {node.name} exited early:\n{node.log_tail()}")
-        try:
-            if visitor.get("/healthz").status == 200:
-                return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.2)
-    pytest.fail(
-        f"node {node.name} not healthy after {START_TIMEOUT}s:\n{node.log_tail()}"
-    )
-
-
-def stop_node(node):
-    stop(node.process)
-
-
-@dataclass
-class RedisServer:
-    """A redis-server of the test's own: pausing it disturbs no one else."""
-
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def pause(self):
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self):
-        self.process.send_signal(signal.SIGCONT)
-
-
-@contextlib.contextmanager
-def running_redis(tmp):
-    """A throwaway redis-server on a free loopback port, stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        unavailable("redis-server is not installed in this environment")
-    port = free_port()
-    log = tmp / "redis.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(tmp)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = RedisServer(f"redis://127.0.0.1:{port}/0", process, log)
-    try:
-        client = redis.Redis.from_url(
-            server.url, socket_connect_timeout=0.5, socket_timeout=1
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        with client:
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"redis-server exited early:\n{log.read_text()}")
-                try:
-                    if client.ping():
-                        break
-                except redis.RedisError:
-                    pass  # not listening yet
-                if time.monotonic() > deadline:
-                    pytest.fail(f"redis-server not answering after {START_TIMEOUT}s")
-                time.sleep(0.1)
-        yield server
-    finally:
-        server.resume()  # a stopped process would not act on SIGTERM
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-@dataclass
 class Cluster:
     a: Node
     b: Node
     env: dict
-    database_url: str
+    database_url: str  # direct, for the test's own connections
     username: str
     password: str
+    proxy: TcpProxy = None  # between the nodes and PostgreSQL, if asked for
 
 
 @contextlib.contextmanager
-def running_cluster(tmp, cache_url, **extra_env):
-    """Two gunicorn nodes on a fresh database and the Redis db at `cache_url`
-    (flushed before and after), with `extra_env` set; removed afterwards."""
-    command = gunicorn_command()
-    if command is None:
-        unavailable("gunicorn is not installed in this environment")
-    try:
-        maintenance_connection().close()
-    except psycopg.Error as error:
-        unavailable(f"PostgreSQL from DATABASE_URL is not reachable: {error}")
-    shared_cache = redis.Redis.from_url(
-        cache_url, socket_connect_timeout=1, socket_timeout=5
-    )
-    try:
-        shared_cache.ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis is not reachable at {cache_url}: {error}")
+def running_cluster(tmp, cache_url, proxy=False, **extra_env):
+    """Two gunicorn nodes on a fresh database (through a TcpProxy if `proxy`)
+    and the Redis database at `cache_url`, with `extra_env` set; removed
+    afterwards. The caller owns `cache_url` (claim, or a server of its own)."""
+    from django.conf import settings
 
-    name = f"career_portal_nodes_{secrets.token_hex(4)}"
-    database_url = urllib.parse.urlsplit(DATABASE_URL)._replace(path=f"/{name}")
-    database_url = database_url.geturl()
-    env = {
-        "PATH": os.environ.get("PATH", os.defpath),
-        "PYTHONUNBUFFERED": "1",
-        "ENV_FILE": os.devnull,
-        "DEBUG": "false",
-        "SECRET_KEY": "two-nodes-test-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "CACHE_URL": cache_url,
-        "STATIC_ROOT": str(tmp / "static"),
-        "WEB_CONCURRENCY": str(WORKERS),
-        **extra_env,
-    }
-    username, password = "operator", secrets.token_urlsafe(16)
-    nodes = []
-    shared_cache.flushdb()
-    with maintenance_connection() as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        collectstatic = subprocess.Popen(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            manage(env, "migrate", "--no-input", "-v0")
-            manage(env, "import_careers", str(CONTENT_FILE))
-            manage(
-                {
-                    **env,
-                    "DJANGO_SUPERUSER_USERNAME": username,
-                    "DJANGO_SUPERUSER_EMAIL": "operator@example.org",
-                    "DJANGO_SUPERUSER_PASSWORD": password,
-                },
-                "createsuperuser",
-                "--no-input",
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(scratch_database("career_portal_nodes", tmp))
+        nodes_database_url, cut = database_url, None
+        if proxy:
+            server = urllib.parse.urlsplit(database_url)
+            cut = stack.enter_context(
+                running_proxy(server.hostname, server.port or 5432)
             )
-        finally:
-            try:
-                output, _ = collectstatic.communicate(timeout=COMMAND_TIMEOUT)
-            finally:
-                collectstatic.kill()  # a no-op once it has exited
-        assert collectstatic.returncode == 0, output.decode(errors="replace")
-
-        for node_name in ("a", "b"):
-            nodes.append(start_node(node_name, command, env, tmp / f"{node_name}.log"))
+            nodes_database_url = through(database_url, cut)
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "PYTHONUNBUFFERED": "1",
+            "ENV_FILE": os.devnull,
+            "DEBUG": "false",
+            "SECRET_KEY": "two-nodes-test-only-not-secret",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": nodes_database_url,
+            "CACHE_URL": cache_url,
+            # Built once for the session (tests/conftest.py).
+            "STATIC_ROOT": str(settings.STATIC_ROOT),
+            "WEB_CONCURRENCY": str(WORKERS),
+            **extra_env,
+        }
+        username, password = "operator", secrets.token_urlsafe(16)
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "import_careers", str(CONTENT_FILE))
+        manage(
+            {
+                **env,
+                "DJANGO_SUPERUSER_USERNAME": username,
+                "DJANGO_SUPERUSER_EMAIL": "operator@example.org",
+                "DJANGO_SUPERUSER_PASSWORD": password,
+            },
+            "createsuperuser",
+            "--no-input",
+        )
+        nodes = []
+        for name in ("a", "b"):
+            node = start_node(name, env, tmp / f"{name}.log")
+            stack.callback(stop, node.process)
+            nodes.append(node)
         for node in nodes:
-            wait_until_healthy(node)
+            wait_until_healthy(node, workers=WORKERS)
             ready = Browser(node.url, cookies=False).get("/readyz")
             assert ready.status == 200, ready.text
-        yield Cluster(nodes[0], nodes[1], env, database_url, username, password)
-    finally:
-        for node in nodes:
-            stop_node(node)
-        with maintenance_connection() as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)
-                )
-            )
-        shared_cache.flushdb()
-        shared_cache.close()
+        yield Cluster(nodes[0], nodes[1], env, database_url, username, password, cut)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """Two gunicorn nodes on a fresh database and Redis db, removed afterwards."""
-    with running_cluster(tmp_path_factory.mktemp("two-nodes"), REDIS_URL) as nodes:
-        yield nodes
+    """Two gunicorn nodes on a fresh database and the tests' "cluster" Redis
+    database, removed and emptied afterwards."""
+    cache_url = redis_url("cluster")
+    claim(cache_url)
+    try:
+        with running_cluster(tmp_path_factory.mktemp("two-nodes"), cache_url) as nodes:
+            yield nodes
+    finally:
+        release(cache_url)
 
 
 @pytest.fixture(scope="module")
@@ -497,11 +324,13 @@ def private_redis(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def paused_redis_cluster(tmp_path_factory, private_redis):
-    """Two nodes on the test's own Redis, with a short version bound."""
+def faulty_cluster(tmp_path_factory, private_redis):
+    """Two nodes on the test's own Redis, and on PostgreSQL through the
+    test's own proxy, with a short version bound."""
     with running_cluster(
-        tmp_path_factory.mktemp("paused-redis"),
+        tmp_path_factory.mktemp("faulty"),
         private_redis.url,
+        proxy=True,
         PAGE_CACHE_VERSION_SECONDS=str(VERSION_SECONDS),
     ) as nodes:
         yield nodes
@@ -683,11 +512,11 @@ def ttl_left(ttls):
 
 
 def test_an_import_while_redis_is_paused_shows_on_every_node_within_the_bound(
-    paused_redis_cluster, private_redis, tmp_path
+    faulty_cluster, private_redis, tmp_path
 ):
     """A change whose cache bump was lost shows on both nodes, page and API,
     within PAGE_CACHE_VERSION_SECONDS of Redis answering again."""
-    cluster = paused_redis_cluster
+    cluster = faulty_cluster
     nodes = (cluster.a, cluster.b)
     paths = (f"/careers/{SLUG}/", f"/api/careers/{SLUG}/")
     visitors = {node.name: Browser(node.url, cookies=False) for node in nodes}
@@ -762,3 +591,91 @@ def test_an_import_while_redis_is_paused_shows_on_every_node_within_the_bound(
     for name, path, response in fetch_everywhere(2 * WORKERS):
         assert response.status == 200, (name, path, response.status)
         assert imported in response.text, f"node {name} {path} stale again; {report}"
+
+
+# A session cookie keeps a request away from the page cache: it reaches the
+# view, and so the database.
+UNCACHED = {"Cookie": "sessionid=fault-test"}
+
+
+def ready(checks, failed):
+    """The /readyz body for these checks."""
+    return {
+        "status": "unavailable" if failed else "ok",
+        "checks": checks,
+        "failed": failed,
+    }
+
+
+def test_both_nodes_ride_out_a_killed_redis_and_a_dropped_postgres(
+    faulty_cluster, private_redis
+):
+    """Redis killed: both nodes answer 200, uncached, and /readyz names the
+    cache. Restarted on its port, empty: both store their pages there again
+    within RETRY_SECONDS. PostgreSQL dropped: both answer the 503 page where
+    it is needed, and /readyz names it. Restored, and even restarted between
+    two requests: every answer is a 200 at once, each worker's dead
+    connection replaced by the health check."""
+    cluster = faulty_cluster
+    nodes = (cluster.a, cluster.b)
+
+    def get(node, path, headers=()):
+        return http_get(f"{node.url}{path}", headers)
+
+    def everywhere(path, headers=(), rounds=1):
+        """(node, status) of `rounds` requests per worker of each node."""
+        return [
+            (node.name, get(node, path, headers).status)
+            for _ in range(rounds * WORKERS)
+            for node in nodes
+        ]
+
+    private_redis.kill()
+    try:
+        assert everywhere("/careers/") == [("a", 200), ("b", 200)] * WORKERS
+        for node in nodes:
+            probe = get(node, "/readyz")
+            assert (probe.status, json.loads(probe.text)) == (
+                503,
+                ready(
+                    {"database": "ok", "cache": "failed: ConnectionError"}, ["cache"]
+                ),
+            ), node.name
+    finally:
+        private_redis.restart()
+
+    # Each node keys its pages by its own address: one directory page each.
+    deadline = time.monotonic() + RETRY_SECONDS + VERSION_MARGIN
+    with private_redis.client() as client:
+        while len(client.keys("*careers:page:*")) < 2:
+            assert time.monotonic() < deadline, "a node never used Redis again"
+            assert everywhere("/careers/") == [("a", 200), ("b", 200)] * WORKERS
+            time.sleep(POLL_SECONDS)
+        assert len(client.keys("*careers:page:*")) == 2
+    for node in nodes:
+        assert get(node, "/readyz").status == 200, node.name
+
+    # Every worker holds a connection before the database goes.
+    assert set(everywhere("/careers/", UNCACHED, rounds=2)) == {("a", 200), ("b", 200)}
+    cluster.proxy.drop()
+    try:
+        for node in nodes:
+            page = get(node, "/careers/", UNCACHED)
+            assert page.status == 503, node.name
+            assert page.headers["retry-after"] == "30"
+            assert "<title>Temporarily unavailable" in page.text
+            probe = get(node, "/readyz")
+            assert (probe.status, json.loads(probe.text)) == (
+                503,
+                ready(
+                    {"database": "failed: OperationalError", "cache": "ok"},
+                    ["database"],
+                ),
+            ), node.name
+    finally:
+        cluster.proxy.restore()
+    assert set(everywhere("/careers/", UNCACHED, rounds=2)) == {("a", 200), ("b", 200)}
+
+    cluster.proxy.drop()
+    cluster.proxy.restore()
+    assert set(everywhere("/careers/", UNCACHED, rounds=2)) == {("a", 200), ("b", 200)}
