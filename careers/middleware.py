@@ -41,7 +41,7 @@ def bound_waits(sender, connection, **kwargs):
         except psycopg.errors._WaitTimeout as error:
             raw.close()
             raise psycopg.OperationalError(
-                f"no answer from the database within {seconds}s"
+                f"no answer from the database within {seconds:g}s"
             ) from error
 
     raw.wait = bounded_wait

@@ -4,6 +4,7 @@ The database outages are real: PostgreSQL is reached through a TCP proxy
 that drops or hangs its connections (tests.processes), and recovery is left
 to the health check, as in production."""
 
+import contextlib
 import json
 import logging
 import sys
@@ -12,10 +13,11 @@ import time
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 
 from careers.logs import JsonFormatter
+from careers.middleware import DatabaseUnavailableMiddleware
 from tests.careers.test_caching import CLOSED_PORT_CACHE
 from tests.processes import running_proxy
 
@@ -129,36 +131,66 @@ def test_database_down_gives_503_then_recovers_through_the_health_check(
     assert proxy.accepted == accepted + 1
 
 
-def test_a_hung_database_gives_503_within_the_query_timeout(database_behind_a_proxy):
+@pytest.fixture
+def impatient_database(database_behind_a_proxy):
+    """The proxied database with one-second query and connect timeouts, in
+    a process that serves requests (DatabaseUnavailableMiddleware loaded)."""
+    settings = connection.settings_dict
+    saved = settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"]
+    settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = 1, 1
+    DatabaseUnavailableMiddleware(lambda request: None)
+    connection.close()  # the next connection has the short timeouts
+    try:
+        yield database_behind_a_proxy
+    finally:
+        settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = saved
+        connection.close()
+
+
+@contextlib.contextmanager
+def hung(proxy):
+    """The database hung for the block. Should the block itself hang,
+    forwarding resumes after a while: the test then fails by its time or
+    outcome instead of hanging the suite."""
+    proxy.hang()
+    rescue = threading.Timer(10, proxy.restore)
+    rescue.start()
+    try:
+        yield
+    finally:
+        rescue.cancel()
+        proxy.restore()
+
+
+def test_a_hung_database_gives_503_within_the_query_timeout(impatient_database):
     """A database that accepts connections but answers nothing costs a
     request QUERY_TIMEOUT on its connection, then connect_timeout for a new
     one: a 503, not a hung worker."""
-    proxy = database_behind_a_proxy
-    settings = connection.settings_dict
-    timeouts = settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"]
-    settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = 1, 1
-    try:
-        connection.close()  # the next one is made with the short timeouts
-        assert serve("/careers/")[0] == 200
-        proxy.hang()
-        # Should the request hang, forwarding resumes after a while: it then
-        # fails the test by its time instead of hanging the suite.
-        rescue = threading.Timer(10, proxy.restore)
-        rescue.start()
-        try:
-            started = time.monotonic()
-            status, _, text = serve("/careers/")
-            seconds = time.monotonic() - started
-        finally:
-            rescue.cancel()
-            proxy.restore()
-    finally:
-        settings["QUERY_TIMEOUT"], settings["OPTIONS"]["connect_timeout"] = timeouts
+    assert serve("/careers/")[0] == 200
+    with hung(impatient_database):
+        started = time.monotonic()
+        status, _, text = serve("/careers/")
+        seconds = time.monotonic() - started
     assert status == 503
     assert "<title>Temporarily unavailable" in text
-    # One second for the query, one for the new connection, and a margin.
+    # One second for the health check, one for the new connection, a margin.
     assert 2 <= seconds < 5, seconds
     assert serve("/careers/")[0] == 200
+
+
+def test_a_query_left_unanswered_fails_after_the_query_timeout(impatient_database):
+    """A query the database does not answer raises OperationalError after
+    QUERY_TIMEOUT, saying so, and its connection is closed: it is never used
+    again in an unknown state."""
+    connection.ensure_connection()
+    with hung(impatient_database):
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as raised, connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        seconds = time.monotonic() - started
+    assert str(raised.value) == "no answer from the database within 1s"
+    assert 1 <= seconds < 3, seconds
+    assert connection.connection.closed
 
 
 def test_log_lines_are_one_json_object_each():
