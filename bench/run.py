@@ -914,6 +914,29 @@ def others_noise(config, before, after, others_load):
     }
 
 
+def yardstick(config, start, results, end):
+    """Measure one server run's page `results` against its static CSS runs
+    `start` and `end`: each page's ratio is to their mean, and every run is
+    noisy when the two differ by more than the spread allowed. (spread, moved)."""
+    start["position"], end["position"] = "start", "end"
+    reference = statistics.mean([start["rps"], end["rps"]])
+    spread = spread_pct([start["rps"], end["rps"]])
+    moved = spread > config.noisy_spread_pct
+    for result in [start, *results, end]:
+        result["reference_rps"] = round(reference, 1)
+        result["reference_spread_pct"] = round(spread, 1)
+        if moved:
+            result["noise"]["noisy"] = True
+            result["noise"]["reasons"].append(
+                f"static CSS {start['rps']:.0f}/s at the start of the "
+                f"server run, {end['rps']:.0f}/s at its end ({spread:.0f}% "
+                "apart)"
+            )
+    for result in results:
+        result["ratio"] = round(result["rps"] / reference, 3) if reference else None
+    return spread, moved
+
+
 # The benchmark
 
 
@@ -1268,24 +1291,7 @@ class Bench:
                     results.append(result)
             end = self.measure(server, self.static_path, expect=200)
             self.record(size, rep, "static", mode_group, mode_group, end)
-            start["position"], end["position"] = "start", "end"
-            reference = statistics.mean([start["rps"], end["rps"]])
-            spread = spread_pct([start["rps"], end["rps"]])
-            moved = spread > self.config.noisy_spread_pct
-            for result in [start, *results, end]:
-                result["reference_rps"] = round(reference, 1)
-                result["reference_spread_pct"] = round(spread, 1)
-                if moved:
-                    result["noise"]["noisy"] = True
-                    result["noise"]["reasons"].append(
-                        f"static CSS {start['rps']:.0f}/s at the start of the "
-                        f"server run, {end['rps']:.0f}/s at its end ({spread:.0f}% "
-                        "apart)"
-                    )
-            for result in results:
-                result["ratio"] = (
-                    round(result["rps"] / reference, 3) if reference else None
-                )
+            spread, moved = yardstick(self.config, start, results, end)
             say(
                 f"server {label}: static {start['rps']:.0f}/s at the start, "
                 f"{end['rps']:.0f}/s at the end ({spread:.0f}% apart"
@@ -1746,6 +1752,54 @@ def verdict(target, config, remeasured):
     return "again"
 
 
+def to_measure_again(targets, config):
+    """The ids of the targets missed in a noisy measurement of attempt 1."""
+    return [t["id"] for t in targets if verdict(t, config, False) == "again"]
+
+
+def judge(first, second, again, config, error):
+    """The targets of attempt 1 with their verdicts. Those in `again` are
+    replaced by their figures in `second` (the targets of attempt 2), keeping
+    the first value and noise under "first". `error`: a harness failure, which
+    may have cut the second measurement short."""
+    second = {t["id"]: t for t in second}
+    judged = []
+    for target in first:
+        if target["id"] in again:
+            retried = second[target["id"]]
+            retried["first"] = {
+                "value": target["value"],
+                "noise_reasons": target["noise_reasons"],
+            }
+            target = retried
+        remeasured = target["id"] in again or error is not None
+        target["verdict"] = verdict(target, config, remeasured)
+        judged.append(target)
+    return judged
+
+
+def verdict_lines(targets):
+    """The stderr lines naming each failed target, then each noisy one."""
+    lines = [
+        f"bench: FAIL {t['id']}: measured {value_text(t['value'])}, target "
+        f"{t['goal']}, in a clean measurement ({t['target']})"
+        for t in targets
+        if t["verdict"] == "FAIL"
+    ]
+    lines += [
+        f"bench: not judged {t['id']}: measured {value_text(t['value'])}, "
+        f"target {t['goal']}, noisy twice: {'; '.join(t['noise_reasons'][:3])}"
+        for t in targets
+        if t["verdict"] == "noisy"
+    ]
+    return lines
+
+
+def exit_status(targets):
+    """MISSED when a target FAILed, else 0 (harness failures raise before)."""
+    return MISSED if any(t["verdict"] == "FAIL" for t in targets) else 0
+
+
 # Report
 
 VERDICT_TEXT = {
@@ -2115,7 +2169,7 @@ def main():
             soak = bench.timed("soak_s", bench.measure_soak, config.large, "large")
             # Targets missed in a noisy measurement are measured once more.
             *_, first = figures(bench, 1, imported, soak)
-            again = [t["id"] for t in first if verdict(t, config, False) == "again"]
+            again = to_measure_again(first, config)
             if again:
                 say(f"missed in a noisy measurement, measuring again: {again}")
                 imported2, soak2 = bench.timed("again_s", bench.remeasure, again)
@@ -2143,22 +2197,11 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     rows, scale, result_targets = figures(bench, 1, imported, soak)
-    remeasured_rows = []
+    remeasured_rows, second = [], []
     if again:
         rows2, _, second = figures(bench, 2, imported2 or imported, soak2 or soak)
         remeasured_rows = [row for row in rows2 if row["attempt"] == 2]
-        second = {t["id"]: t for t in second}
-    for i, target in enumerate(result_targets):
-        if target["id"] in again:
-            retried = second[target["id"]]
-            retried["first"] = {
-                "value": target["value"],
-                "noise_reasons": target["noise_reasons"],
-            }
-            result_targets[i] = target = retried
-        # A harness failure may have cut the second measurement short.
-        remeasured = target["id"] in again or error is not None
-        target["verdict"] = verdict(target, config, remeasured)
+    result_targets = judge(result_targets, second, again, config, error)
     verdicts = [t["verdict"] for t in result_targets]
     runs = [
         *bench.measurements,
@@ -2217,21 +2260,9 @@ def main():
         raise HarnessError(
             f"500 answers during the runs ({', '.join(broken)}); results written"
         )
-    failed = [t for t in result_targets if t["verdict"] == "FAIL"]
-    for t in failed:
-        print(
-            f"bench: FAIL {t['id']}: measured {value_text(t['value'])}, target "
-            f"{t['goal']}, in a clean measurement ({t['target']})",
-            file=sys.stderr,
-        )
-    for t in result_targets:
-        if t["verdict"] == "noisy":
-            print(
-                f"bench: not judged {t['id']}: measured {value_text(t['value'])}, "
-                f"target {t['goal']}, noisy twice: {'; '.join(t['noise_reasons'][:3])}",
-                file=sys.stderr,
-            )
-    return MISSED if failed else 0
+    for line in verdict_lines(result_targets):
+        print(line, file=sys.stderr)
+    return exit_status(result_targets)
 
 
 def figures(bench, attempt, imported, soak):
