@@ -1,7 +1,8 @@
 """Two app nodes sharing one PostgreSQL and one Redis, as in a scale-out deployment.
 
 Two gunicorn servers run the production settings (DEBUG off) against a database
-and a Redis database of their own, never pytest-django's test database. An
+of their own, never pytest-django's test database, and the Redis database
+tests.services sets aside for the cluster. An
 edit saved through the admin of one node shows on the other node's very next
 request: every node keys its cached pages by the content version, which each
 save records and shares through the cache, so one save invalidates them all.
