@@ -1,15 +1,19 @@
 """import_careers: validated, idempotent, all-or-nothing."""
 
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.db import connection
+from reversion.models import Revision
 
 from careers.models import (
     CareerPath,
     CareerSkill,
     Category,
+    ContentChange,
     EducationRequirement,
     Factor,
     FactorScore,
@@ -329,3 +333,69 @@ def test_every_imported_career_is_in_its_history(db, tmp_path, monkeypatch):
     )
     for revision, rows in revisions.items():
         assert revision.version_set.count() == rows
+
+
+REFUSAL = "refused by a test trigger"
+
+
+@contextmanager
+def database_refuses_career(slug):
+    """Make the database itself refuse to insert the career with `slug`: a
+    trigger, which no validation knows of. Dropped on exit, as a transactional
+    test commits it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_refuse_career() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_refuse_career BEFORE INSERT ON careers_careerpath "
+                "FOR EACH ROW WHEN (NEW.slug = %s) "
+                "EXECUTE FUNCTION test_refuse_career()",
+                [slug],
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER test_refuse_career BEFORE INSERT ON careers_careerpath "
+                f"WHEN NEW.slug = '{slug}' BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP TRIGGER test_refuse_career ON careers_careerpath")
+                cursor.execute("DROP FUNCTION test_refuse_career()")
+            else:
+                cursor.execute("DROP TRIGGER test_refuse_career")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_refusing_the_second_file_leaves_nothing_written(tmp_path):
+    """All-or-nothing down to the database: when it refuses the second of two
+    valid files, the first (written just before, in autocommit as in
+    production) is rolled back with it, and the error says why."""
+    first = mlops_data()
+    first["slug"], first["title"] = "data-engineer", "Data Engineer"
+    second = mlops_data()
+    second["slug"], second["title"] = "refused-career", "Refused Career"
+    files = [
+        write(tmp_path, first, "first.yaml"),
+        write(tmp_path, second, "second.yaml"),
+    ]
+    changes, revisions = ContentChange.objects.count(), Revision.objects.count()
+
+    with database_refuses_career("refused-career"):
+        message = import_error(*files)
+
+    # PostgreSQL adds a CONTEXT line naming the trigger's function.
+    assert message.splitlines()[:2] == [
+        "Nothing was imported; 1 problem(s) found:",
+        f"the database refused the import: {REFUSAL}",
+    ]
+    assert CareerPath.objects.count() == 0
+    rows = {table: len(rows) for table, rows in snapshot().items()}
+    assert rows == dict.fromkeys(rows, 0)
+    assert ContentChange.objects.count() == changes
+    assert Revision.objects.count() == revisions
