@@ -336,11 +336,13 @@ def not_modified(request, etag):
 
 def storable(response):
     # "Vary: Cookie" is fine: only requests without a session cookie are
-    # answered from the cache, and a response that sets a cookie is not stored.
+    # answered from the cache, and a response that sets a cookie is not stored,
+    # whether through response.cookies or a Set-Cookie header of its own.
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and "Set-Cookie" not in response
         and "no-store" not in response.get("Cache-Control", "")
         and "private" not in response.get("Cache-Control", "")
     )
