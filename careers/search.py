@@ -161,15 +161,19 @@ def prefix_query(query):
 
 def full_text(careers, query):
     """Full-text matches first, by weighted rank; then titles similar to the
-    query, for typos, by trigram similarity."""
+    query, for typos, by trigram similarity. A query with "phrases" or
+    -exclusions asks for exact words: no title matches only by looking like
+    it (`-florist` must not list the Florist)."""
     text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
     if prefix := prefix_query(query):
         text_query |= SearchQuery(prefix, search_type="raw", config=CONFIG)
     # Operators rather than functions, so both use their GIN index; the title
     # operator (%>) takes pg_trgm.word_similarity_threshold, 0.6 by default.
     text_match = SearchVectorExact(F("search_document"), text_query)
-    title_match = TrigramWordSimilar(F("title"), Value(query))
-    return careers.filter(Q(text_match) | Q(title_match)).annotate(
+    matches = Q(text_match)
+    if not OPERATOR_RE.search(query):
+        matches |= Q(TrigramWordSimilar(F("title"), Value(query)))
+    return careers.filter(matches).annotate(
         search_rank=Case(
             When(text_match, then=1 + SearchRank(F("search_document"), text_query)),
             default=TrigramWordSimilarity(Value(query), "title"),
