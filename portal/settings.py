@@ -168,7 +168,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3)
     )
     # And so does one that accepts connections but stops answering: requests
-    # give up on a round trip after this long (careers.middleware.bound_waits).
+    # give up on a round trip after this long (portal.database.bound_waits).
     DATABASES["default"]["QUERY_TIMEOUT"] = env.float("DB_QUERY_TIMEOUT", default=5)
 
 CACHES = {
