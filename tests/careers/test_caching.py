@@ -319,11 +319,11 @@ JUNK_PAGES = [
 
 @pytest.mark.parametrize("url", JUNK_PAGES)
 def test_junk_parameters_cannot_fill_the_cache(client, mlops, redis_cache, url):
-    """1,000 query strings a view does not read add one entry, not 1,000."""
+    """100 query strings a view does not read add one entry, not 100."""
     joiner = "&" if "?" in url else "?"
     first = client.get(url)
     assert first.status_code == 200
-    for number in range(1000):
+    for number in range(100):
         junk = client.get(f"{url}{joiner}x={number}&utm_source={number}")
         assert junk.status_code == 200
     assert page_entries() == 1
@@ -345,7 +345,7 @@ def test_junk_values_of_read_parameters_cannot_fill_the_cache(
     page=01, a repeated parameter) is answered but not stored."""
     first = client.get(url)
     assert first.status_code == 200
-    for number in range(250):
+    for number in range(50):
         for pattern in JUNK_VALUES[url]:
             query = pattern.format(n=number, zeros="0" * (number + 1))
             junk = client.get(f"{url}?{query}")
