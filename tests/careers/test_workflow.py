@@ -2,7 +2,6 @@
 
 import datetime
 import importlib
-import re
 
 import pytest
 import time_machine
@@ -15,7 +14,7 @@ from reversion.models import Version
 
 from careers.models import CareerPath
 from tests import factories
-from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data
+from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data, row_titles
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
@@ -66,27 +65,50 @@ def test_roles_are_created_by_a_migration(db):
     assert codes > set(editor.permissions.values_list("codename", flat=True))
 
 
+def post_and_follow(client, url, data):
+    """The redirects a POST answers with, and the messages the next page shows."""
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    return response.redirect_chain, [str(m) for m in response.context["messages"]]
+
+
 def test_editor_cannot_publish(editor_client):
     """No status field, no publish action, and a forged POST changes nothing."""
-    draft = factories.career(status=CareerPath.Status.DRAFT)
+    draft = factories.career(status=CareerPath.Status.DRAFT, title="Quiet")
     page = editor_client.get(change_url(draft))
     assert page.status_code == 200
     assert 'name="status"' not in page.text
     assert 'name="publish_at"' not in page.text
 
-    forged = form_data(page) | {"status": "published", "summary": "Edited."}
-    assert editor_client.post(change_url(draft), forged).status_code == 302
+    # The form offers neither field: the posted values are ignored, the rest saved.
+    forged = form_data(page) | {
+        "status": "published",
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "00:00:00",
+        "summary": "Edited.",
+    }
+    assert post_and_follow(editor_client, change_url(draft), forged) == (
+        [(CHANGELIST_URL, 302)],
+        [
+            f'The career path “<a href="{change_url(draft)}">Quiet</a>” was '
+            "changed successfully."
+        ],
+    )
     draft.refresh_from_db()
-    assert (draft.summary, draft.status) == ("Edited.", "draft")
+    assert (draft.summary, draft.status, draft.publish_at) == ("Edited.", "draft", None)
 
     changelist = editor_client.get(CHANGELIST_URL)
     assert 'value="publish"' not in changelist.text
-    response = editor_client.post(
-        CHANGELIST_URL, {"action": "publish", "_selected_action": [draft.pk]}
-    )
-    assert response.status_code in (200, 302)
+    assert 'value="unpublish"' not in changelist.text
+    for action in ("publish", "unpublish"):
+        chosen = {"action": action, "_selected_action": [draft.pk]}
+        assert post_and_follow(editor_client, CHANGELIST_URL, chosen) == (
+            [(CHANGELIST_URL, 302)],
+            ["No action selected."],
+        )
     draft.refresh_from_db()
     assert draft.status == "draft"
+    assert Version.objects.get_for_object(draft).count() == 1  # the edit only
 
 
 def test_editor_creates_drafts_only(editor_client):
@@ -106,6 +128,96 @@ def test_editor_creates_drafts_only(editor_client):
     }
     assert editor_client.post("/admin/careers/careerpath/add/", data).status_code == 302
     assert CareerPath.objects.get(slug="data-engineer").status == "draft"
+
+
+def signed_in(role):
+    client = Client()
+    client.force_login(member(role))
+    return client
+
+
+def history_url(career, version):
+    return f"/admin/careers/careerpath/{career.pk}/history/{version.pk}/"
+
+
+def revert(client, url):
+    """Posts a revision's (or a deleted career's) form back as the page shows it."""
+    return client.post(url, form_data(client.get(url)))
+
+
+def forbidden(response):
+    return response.status_code == 403 and "<h1>403 Forbidden</h1>" in response.text
+
+
+def test_reverting_to_another_status_is_for_publishers_only(mlops):
+    """An editor may revert a career's texts, but not to a revision with another
+    status: the whole revert is refused. A publisher may."""
+    publisher, editor = signed_in("Publisher"), signed_in("Editor")
+    original = mlops.summary
+    unpublish = {"action": "unpublish", "_selected_action": [mlops.pk]}
+    assert publisher.post(CHANGELIST_URL, unpublish).status_code == 302
+    edited = form_data(editor.get(change_url(mlops))) | {"summary": "Edited."}
+    assert editor.post(change_url(mlops), edited).status_code == 302
+    # Imported (published), then unpublished, then edited.
+    imported, unpublished, _ = reversed(Version.objects.get_for_object(mlops))
+    assert imported.field_dict["status"] == "published"
+
+    assert forbidden(revert(editor, history_url(mlops, imported)))
+    mlops.refresh_from_db()
+    assert (mlops.status, mlops.summary) == ("unpublished", "Edited.")
+    assert Version.objects.get_for_object(mlops).count() == 3
+
+    assert revert(editor, history_url(mlops, unpublished)).status_code == 302
+    mlops.refresh_from_db()
+    assert (mlops.status, mlops.summary) == ("unpublished", original)
+
+    assert revert(publisher, history_url(mlops, imported)).status_code == 302
+    mlops.refresh_from_db()
+    assert (mlops.status, mlops.summary) == ("published", original)
+    assert Version.objects.get_for_object(mlops).count() == 5
+
+
+def test_reverting_cannot_move_the_publishing_time_for_an_editor(mlops):
+    """A scheduled career stays scheduled when an editor reverts to a revision
+    from before the schedule was set."""
+    publisher, editor = signed_in("Publisher"), signed_in("Editor")
+    later = timezone.now().replace(microsecond=0) + datetime.timedelta(days=30)
+    data = form_data(publisher.get(change_url(mlops)))
+    data |= {"publish_at_0": f"{later:%Y-%m-%d}", "publish_at_1": f"{later:%H:%M:%S}"}
+    assert publisher.post(change_url(mlops), data).status_code == 302
+    mlops.refresh_from_db()
+    assert mlops.publish_at == later
+    imported = Version.objects.get_for_object(mlops).last()
+    assert imported.field_dict["publish_at"] is None
+
+    assert forbidden(revert(editor, history_url(mlops, imported)))
+    mlops.refresh_from_db()
+    assert (mlops.status, mlops.publish_at) == ("published", later)
+
+
+def test_recovering_a_deleted_career_keeps_publishing_to_publishers(mlops):
+    """A deleted career an editor recovers must come back as a draft would be
+    added: a published one is refused; a draft is recovered."""
+    publisher, editor = signed_in("Publisher"), signed_in("Editor")
+    draft = factories.career(status=CareerPath.Status.DRAFT, slug="quiet")
+    saved = form_data(editor.get(change_url(draft)))
+    assert editor.post(change_url(draft), saved).status_code == 302
+    for career in (mlops, draft):
+        delete = f"/admin/careers/careerpath/{career.pk}/delete/"
+        assert publisher.post(delete, {"post": "yes"}).status_code == 302
+    assert CareerPath.objects.count() == 0
+    recover = "/admin/careers/careerpath/recover/{}/".format
+
+    published = Version.objects.get_for_object(mlops).get()
+    assert forbidden(revert(editor, recover(published.pk)))
+    assert CareerPath.objects.count() == 0
+
+    kept = Version.objects.get_for_object(draft).get()
+    assert revert(editor, recover(kept.pk)).status_code == 302
+    assert CareerPath.objects.values_list("slug", "status").get() == ("quiet", "draft")
+
+    assert revert(publisher, recover(published.pk)).status_code == 302
+    assert CareerPath.objects.get(slug="mlops-engineer").status == "published"
 
 
 def test_publisher_publishes_and_unpublishes(publisher_client):
@@ -222,28 +334,58 @@ def test_duplicate_as_draft(admin_client):
     assert CareerPath.objects.filter(slug="original-copy-2").exists()
 
 
-def test_needs_review_filter_and_last_reviewed_on_the_page(admin_client, client):
-    """Old reviews or old salary data need review; the page shows the date."""
-    today = datetime.date.today()
-    fresh = factories.career(title="Fresh", last_reviewed=today)
-    stale = factories.career(
-        title="Stale", last_reviewed=today.replace(year=today.year - 2)
-    )
-    old_data = factories.career(title="Old Data", last_reviewed=today)
-    factories.stage(
-        old_data,
-        1,
-        source=factories.source(retrieved_on=today.replace(year=today.year - 3)),
-    )
-    never = factories.career(title="Never Reviewed")
-    html = admin_client.get(CHANGELIST_URL, {"freshness": "stale"}).text
-    titles = set(
-        re.findall(r'<th class="field-title"><a href="[^"]*">([^<]*)</a>', html)
-    )
-    assert titles == {stale.title, old_data.title, never.title}
-    assert fresh.title not in titles
-    page = client.get(fresh.get_absolute_url()).text
-    assert f'Last reviewed <time datetime="{today:%Y-%m-%d}">' in page
+@pytest.mark.parametrize(
+    ("today", "months", "days", "shown"),
+    [
+        (datetime.date(2026, 6, 15), 12, 365, "15 June 2026"),
+        # A year before 29 February has no 29 February: count days, not years.
+        (datetime.date(2028, 2, 29), 12, 365, "29 February 2028"),
+        (datetime.date(2028, 3, 1), 6, 183, "1 March 2028"),  # 6 × 30.44 = 182.6
+    ],
+    ids=["june", "leap-day", "six-months"],
+)
+def test_needs_review_filter_and_last_reviewed_on_the_page(
+    client, admin_user, settings, today, months, days, shown
+):
+    """A review, or any salary source, older than REVIEW_AFTER_MONTHS (counted
+    as 30.44 days each) needs review, on any day of the year; the page shows
+    the review date."""
+    settings.REVIEW_AFTER_MONTHS = months
+    limit, day = datetime.timedelta(days=days), datetime.timedelta(days=1)
+    noon = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC)
+    with time_machine.travel(noon, tick=False):
+        client.force_login(admin_user)
+        fresh = factories.career(title="Fresh", last_reviewed=today)
+        factories.career(title="At The Limit", last_reviewed=today - limit)
+        factories.career(title="Stale", last_reviewed=today - limit - day)
+        for title, retrieved_on in [
+            ("Old Data", today - limit - day),
+            ("Data At The Limit", today - limit),
+            ("Undated Data", None),
+        ]:
+            career = factories.career(title=title, last_reviewed=today)
+            factories.stage(
+                career, 1, source=factories.source(retrieved_on=retrieved_on)
+            )
+        factories.career(title="Never Reviewed")
+        everything = client.get(CHANGELIST_URL)
+        stale = client.get(CHANGELIST_URL, {"freshness": "stale"})
+        recent = client.get(CHANGELIST_URL, {"freshness": "fresh"})
+        page = client.get(fresh.get_absolute_url()).text
+
+    assert row_titles(stale) == ["Never Reviewed", "Old Data", "Stale"]
+    assert row_titles(recent) == [
+        "At The Limit",
+        "Data At The Limit",
+        "Fresh",
+        "Undated Data",
+    ]
+    assert len(row_titles(everything)) == 7
+    assert (
+        f'<a href="?freshness=stale">Needs review (older than {months} months)</a>'
+    ) in everything.text
+    assert '<a href="?freshness=fresh">Reviewed recently</a>' in everything.text
+    assert f'Last reviewed <time datetime="{today:%Y-%m-%d}">{shown}</time>' in page
 
 
 def test_every_admin_save_records_a_revision_with_its_comment(admin_client, mlops):
