@@ -86,6 +86,10 @@ def write_config(work, group):
         "also_copy": ALSO_COPY,
         "pytest_add_cli_args_test_selection": group["tests"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
+        # A mutant's tests may take this many times their clean duration
+        # (plus a second) before it counts as a timeout: a busy machine is
+        # slower than the clean run that timed them.
+        "timeout_multiplier": float(os.environ.get("MUTATE_TIMEOUT_MULTIPLIER", 30)),
     }
     lines = ["", "[tool.mutmut]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in config.items()]
@@ -173,6 +177,16 @@ def run_group(name, only, fresh):
         again = survivors(results(work, group))
         if again:
             mutmut(work, again, log)
+    # A timeout counts as killed only if it happens again: the first may be
+    # the machine's load rather than a mutant that loops.
+    timed_out = [
+        mutant
+        for statuses in results(work, group).values()
+        for mutant, status in statuses.items()
+        if status == "timeout"
+    ]
+    if timed_out:
+        mutmut(work, timed_out, log)
     stamp.write_text(fingerprint)
     elapsed = time.monotonic() - started
 
@@ -186,8 +200,8 @@ def run_group(name, only, fresh):
 def report(name, group, found, work, elapsed):
     equivalent = group["equivalent"]
     print(f"## {name}: {elapsed / 60:.1f} min, {children()} workers\n")
-    print("| file | mutants | killed | survived | equivalent | score |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| file | mutants | killed | timeouts | survived | equivalent | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     lowest, unexplained = 100.0, []
     for path, statuses in found.items():
         counts = Counter(statuses.values())
@@ -201,8 +215,8 @@ def report(name, group, found, work, elapsed):
         score = 100.0 * killed / judged if judged else 100.0
         lowest = min(lowest, score)
         print(
-            f"| {path} | {len(statuses)} | {killed} | {len(alive)} | {len(listed)} "
-            f"| {score:.1f}% |"
+            f"| {path} | {len(statuses)} | {killed} | {counts['timeout']} "
+            f"| {len(alive)} | {len(listed)} | {score:.1f}% |"
         )
     stale = sorted(set(equivalent) - set(survivors(found)))
     if stale:
