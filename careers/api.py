@@ -8,13 +8,12 @@ answers 400 so a client learns its mistake.
 """
 
 import functools
-import re
 
 from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -49,7 +48,6 @@ SORTS = [value for value, _label in DirectoryForm.SORTS]
 METHODS = "GET, HEAD, OPTIONS"
 # Django's <slug:...> converter; anything else cannot name a category.
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
-SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 # A page number this long is past the end of any directory (and would be
 # slow to convert to an int).
 PAGE_DIGITS_MAX = 18
@@ -206,6 +204,14 @@ class CareerListApi(ApiView):
 
     def get(self, request):
         params = self.params()
+        for name in self.cache_params:  # each has one meaning, or none
+            given = len(params.getlist(name))
+            if given > 1:
+                raise ApiError(
+                    400,
+                    _("%(name)s is given %(count)s times; give it once.")
+                    % {"name": name, "count": given},
+                )
         filters = self.filters(params)
         careers = with_salary_span(
             CareerPath.objects.published().for_listing()
@@ -273,20 +279,18 @@ class CareerListApi(ApiView):
                 _("Unknown sort “%(sort)s”; use one of %(sorts)s.")
                 % {"sort": sort, "sorts": ", ".join(SORTS)},
             )
-        unknown_category = ApiError(
-            400,
-            _(
-                "Unknown category “%(category)s”: use the slug of a category "
-                "with published careers."
-            )
-            % {"category": category},
-        )
-        # Checked first: the form would send a NUL byte to the database.
-        if category and not SLUG_RE.fullmatch(category):
-            raise unknown_category
+        # The form refuses a category that is no live category's slug, NUL
+        # bytes included; q and sort are known to be valid by now.
         form = DirectoryForm({"q": q, "category": category, "sort": sort})
         if not form.is_valid():
-            raise unknown_category  # q and sort are known to be valid
+            raise ApiError(
+                400,
+                _(
+                    "Unknown category “%(category)s”: use the slug of a category "
+                    "with published careers."
+                )
+                % {"category": category},
+            )
         return form.filters()
 
     def page_number(self, raw):
@@ -396,13 +400,9 @@ class NotFoundApi(ApiView):
 
     def dispatch(self, request, *args, **kwargs):
         message = _("There is no API endpoint at %(path)s.") % {"path": request.path}
-        if not request.path.endswith("/"):
-            try:
-                match = resolve(request.path_info + "/")
-            except Resolver404:
-                match = None
-            if match is not None and match.url_name != "not_found":
-                message += " " + _("Did you mean %(path)s/?") % {"path": request.path}
+        # Always resolves: this view's route matches any path under /api/.
+        if resolve(request.path_info + "/").url_name != "not_found":
+            message += " " + _("Did you mean %(path)s/?") % {"path": request.path}
         return error_response(404, message)
 
 
@@ -461,6 +461,11 @@ SLUG = string(pattern=SLUG_PATTERN, maxLength=150)
 SCORE = {"type": ["number", "null"], "minimum": SCORE_MIN, "maximum": SCORE_MAX}
 
 
+def error_schema():
+    """The body of every error answer."""
+    return obj({"error": string("What was wrong, for a person to read.", minLength=1)})
+
+
 def schemas():
     salary_figure = {"type": "integer", "minimum": 0}
     currency = string("ISO 4217 code.", pattern="^[A-Z]{3}$")
@@ -495,9 +500,7 @@ def schemas():
     }
     intro_outro = {"intro": markdown(), "outro": markdown()}
     return {
-        "Error": obj(
-            {"error": string("What was wrong, for a person to read.", minLength=1)}
-        ),
+        "Error": error_schema(),
         "Index": obj(
             {
                 "careers": uri("The career directory."),

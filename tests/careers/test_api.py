@@ -347,80 +347,7 @@ def test_no_match_is_an_empty_first_page(client, careers):
     assert (data["count"], data["pages"], data["results"]) == (0, 1, [])
 
 
-# Errors
-
-
-BAD_PARAMETERS = {
-    "unknown sort": ({"sort": "price; DROP TABLE careers"}, "Unknown sort"),
-    "sort in capitals": ({"sort": "SCORE"}, "Unknown sort"),
-    "unknown category": ({"category": "no-such-category"}, "Unknown category"),
-    "category with NUL": ({"category": "data\x00ai"}, "Unknown category"),
-    "markup in category": ({"category": "<script>"}, "Unknown category"),
-    "category of a draft only": ({"category": "drafts"}, "Unknown category"),
-    "page word": ({"page": "abc"}, "page must be a positive whole number"),
-    "page zero": ({"page": "000"}, "page must be a positive whole number"),
-    "negative page": ({"page": "-1"}, "page must be a positive whole number"),
-    "fractional page": ({"page": "1.5"}, "page must be a positive whole number"),
-    "last page word": ({"page": "last"}, "page must be a positive whole number"),
-    "non-ASCII digits": ({"page": "١"}, "page must be a positive whole number"),
-    "long query": ({"q": "a" * 101}, "q is 101 characters long; at most 100"),
-    "NUL in query": ({"q": "data\x00analyst"}, "q must not contain NUL characters"),
-}
-
-
-@pytest.mark.parametrize(
-    ("params", "message"), BAD_PARAMETERS.values(), ids=BAD_PARAMETERS.keys()
-)
-def test_bad_parameters_are_400_with_a_message(client, careers, params, message):
-    """Unlike the directory, which cleans them, the API refuses bad parameters."""
-    factories.career(
-        status=CareerPath.Status.DRAFT,
-        category=factories.category(slug="drafts"),
-    )
-    assert message in error(client, "/api/careers/", params)
-
-
-def test_a_query_of_the_longest_length_is_accepted(client, careers):
-    """100 characters is the limit, not past it."""
-    get(client, "/api/careers/", {"q": "a" * 100})
-
-
-def test_too_many_parameters_is_400(client, careers, settings):
-    """Django refuses more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: JSON too."""
-    query = "&".join(f"x{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS))
-    assert error(client, f"/api/careers/?{query}&q=a") == "Too many query parameters."
-
-
-@pytest.mark.parametrize("page", ["2", "9" * 50, "9" * 5000])
-def test_a_page_past_the_end_is_404(client, careers, page):
-    """Any page past the last, however long the number, is a JSON 404."""
-    assert error(client, "/api/careers/", {"page": page}, status=404).startswith(
-        "There is no page"
-    )
-
-
-NOT_FOUND = [
-    "/api/careers/no-such-career/",
-    "/api/skills/no-such-skill/",
-    "/api/nothing-here/",
-    "/api/careers/mlops-engineer/extra/",
-    "/api/careers/not%20a%20slug/",
-    "/api/careers/new%0Aline/",
-    "/api/careers/%00/",
-    "/api/openapi.json/",
-]
-
-
-@pytest.mark.parametrize("url", NOT_FOUND)
-def test_unknown_paths_are_json_404(client, mlops, url):
-    """Any path under /api/ that names nothing is a JSON 404, never the HTML page."""
-    assert error(client, url, status=404)
-
-
-def test_a_missing_slash_is_pointed_out(client, db):
-    """/api/careers (no slash) is a 404 that names the right URL."""
-    message = error(client, "/api/careers", status=404)
-    assert message.endswith("Did you mean /api/careers/?")
+# Visibility (errors in general: test_api_errors.py)
 
 
 @pytest.mark.parametrize(
@@ -459,34 +386,6 @@ def test_staff_see_no_drafts_either(admin_client, mlops):
 
 
 # HTTP
-
-
-@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "trace"])
-def test_other_methods_are_405(client, mlops, method):
-    """Read-only: other methods are refused in JSON, without a CSRF error page."""
-    response = getattr(client, method)("/api/careers/")
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD, OPTIONS"
-    assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Content-Type"] == "application/json"
-    assert method.upper() in response.json()["error"]
-
-
-def test_preflight(client, db):
-    """A cross-origin script is told it may GET, sending If-None-Match."""
-    response = client.options(
-        "/api/careers/",
-        headers={
-            "Origin": "https://example.org",
-            "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "if-none-match",
-        },
-    )
-    assert response.status_code == 204
-    assert response.content == b""
-    assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
-    assert response["Access-Control-Allow-Headers"] == "If-None-Match"
 
 
 EVERY_KIND_OF_ANSWER = [
@@ -559,14 +458,6 @@ def test_head_has_the_headers_of_get(client, mlops):
     assert head.content == b""
     for name in ("ETag", "Content-Type", "Access-Control-Allow-Origin"):
         assert head[name] == get_response[name]
-
-
-def test_if_match_that_fails_is_412_json(client, mlops):
-    """A failed If-Match precondition is answered in JSON, like every error."""
-    response = client.get("/api/careers/", headers={"If-Match": '"stale"'})
-    assert response.status_code == 412
-    assert response["Access-Control-Allow-Origin"] == "*"
-    assert "If-Match" in response.json()["error"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -746,28 +637,6 @@ def test_api_conforms_to_its_openapi_document(mlops, wsgi_app):
     # with invalid input too, 8 with existing data too.
     assert len(set(tested)) == 17
     assert len(tested) == 17 + 8 + 8
-
-
-MARKUP_INPUT = {
-    "sort": {"sort": "<script>XSSMARK</script>&"},
-    "page": {"page": "<script>XSSMARK</script>"},
-    "path": None,
-}
-
-
-@pytest.mark.parametrize("case", MARKUP_INPUT, ids=MARKUP_INPUT.keys())
-def test_error_bodies_never_echo_markup_raw(client, mlops, case):
-    """<, > and & in an echoed value are \\u escapes in the JSON body, which
-    still reads back as the value."""
-    params = MARKUP_INPUT[case]
-    if params is None:
-        response = client.get("/api/<script>XSSMARK</script>&")
-    else:
-        response = client.get("/api/careers/", params)
-    assert 400 <= response.status_code < 500
-    assert not {ord("<"), ord(">"), ord("&")} & set(response.content)
-    assert b"\\u003cscript\\u003eXSSMARK" in response.content
-    assert "<script>XSSMARK" in response.json()["error"]
 
 
 def test_successful_bodies_escape_markup_too(client, mlops):
