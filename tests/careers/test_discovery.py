@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from careers.models import CareerPath
 from tests import factories
@@ -162,27 +162,44 @@ def sitemap_entries(client):
     }
 
 
+def at(day):
+    return datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+
+
 def test_sitemap_lists_public_pages_with_lastmod(client, mlops):
-    """Published careers, their skills and the fixed pages, each with lastmod;
-    never drafts, unpublished or scheduled careers, nor their only skills."""
-    factories.career(slug="draft", status=CareerPath.Status.DRAFT)
-    factories.career(slug="gone", status=CareerPath.Status.UNPUBLISHED)
-    later = factories.career(
-        slug="later", publish_at=timezone.now() + datetime.timedelta(days=1)
-    )
-    factories.career_skill(later, 1, skill=factories.skill(slug="future-skill"))
-    entries = sitemap_entries(client)
-    assert set(entries) == {
-        "http://testserver/",
-        "http://testserver/careers/",
-        "http://testserver/skills/",
-        "http://testserver/careers/mlops-engineer/",
-        *(
-            f"http://testserver/skills/{slug}/"
+    """Published careers, their skills and the fixed pages, each with the date
+    of its latest live change; never drafts, unpublished or scheduled careers,
+    nor their only skills, and their later edits move no date."""
+    shared = mlops.skills.first().skill
+    with time_machine.travel(at("2026-06-01"), tick=False):
+        past = factories.career(slug="past", publish_at=at("2026-05-31"))
+        factories.career_skill(past, 1, skill=factories.skill(slug="past-skill"))
+        for status, slug in [("draft", "draft"), ("unpublished", "gone")]:
+            hidden = factories.career(slug=slug, status=status)
+            factories.career_skill(hidden, 1, skill=shared)
+        later = factories.career(slug="later", publish_at=at("2026-06-02"))
+        factories.career_skill(later, 1, skill=factories.skill(slug="future-skill"))
+        factories.career_skill(later, 2, skill=shared)
+        for career, day in [(mlops, "2026-03-10"), (past, "2026-02-01")]:
+            CareerPath.objects.filter(pk=career.pk).update(updated=at(day))
+        # Edited after every live career, but not live: they move no date.
+        CareerPath.objects.exclude(pk__in=[mlops.pk, past.pk]).update(
+            updated=at("2026-05-01")
+        )
+        entries = sitemap_entries(client)
+
+    assert entries == {
+        "http://testserver/": "2026-03-10",
+        "http://testserver/careers/": "2026-03-10",
+        "http://testserver/skills/": "2026-03-10",
+        "http://testserver/careers/mlops-engineer/": "2026-03-10",
+        "http://testserver/careers/past/": "2026-02-01",
+        "http://testserver/skills/past-skill/": "2026-02-01",
+        **{
+            f"http://testserver/skills/{slug}/": "2026-03-10"
             for slug in mlops.skills.values_list("skill__slug", flat=True)
-        ),
+        },
     }
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in entries.values())
 
 
 def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db):

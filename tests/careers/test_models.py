@@ -7,7 +7,15 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from careers.models import CareerPath, Factor, FactorScore, Stage
+from careers.models import (
+    CareerPath,
+    CareerSkill,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    Stage,
+    Step,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +136,79 @@ def test_bulk_update_cannot_bypass_constraints():
     assert refused(lambda: FactorScore.objects.update(score=11))
     assert refused(lambda: Stage.objects.update(salary_min=30))
     assert FactorScore.objects.get().score == 5
+
+
+def test_names_and_factor_positions_are_unique():
+    """Categories, factors and skills are found by name; factors list in one
+    order."""
+    for make in (factories.category, factories.factor, factories.skill):
+        make(name="Same")
+        assert refused(lambda make=make: make(name="Same"))
+    factories.factor(position=90)
+    assert refused(lambda: factories.factor(position=90))
+
+
+def test_bulk_create_cannot_bypass_constraints():
+    """Rows written in bulk, with no validation at all, are refused as well."""
+    career = factories.career()
+    factories.step(career, 1)
+    texts = {"summary": "s", "intro": "i", "why_choose": "w", "outlook": "o"}
+    bad_rows = [
+        CareerPath(
+            title="T", slug="t", category=career.category, status="live", **texts
+        ),
+        CareerPath(
+            title=career.title.upper(), slug="t", category=career.category, **texts
+        ),
+        FactorScore(career=career, factor=factories.factor(), score=0, reason="r"),
+        Stage(
+            career=career,
+            position=1,
+            title="S",
+            description="d",
+            salary_min=9,
+            salary_max=8,
+        ),
+        Stage(career=career, position=1, title="S", description="d", salary_max=8),
+        Step(career=career, position=1, title="Again", text="t"),
+        EducationRequirement(
+            career=career, position=1, title="E", text="t", kind="gap-year"
+        ),
+    ]
+    for row in bad_rows:
+        assert refused(lambda row=row: type(row).objects.bulk_create([row]))
+    assert (CareerPath.objects.count(), Step.objects.count()) == (1, 1)
+    assert FactorScore.objects.count() + Stage.objects.count() == 0
+    assert EducationRequirement.objects.count() == 0
+
+
+def test_constraints_explain_themselves_to_validation():
+    """Validation (the admin, content files) reports each broken constraint
+    with its own message before the database would refuse it."""
+    career = factories.career(title="Data Engineer")
+    factor, skill = factories.factor(), factories.skill()
+    factories.step(career, 1)
+    factories.score(career, factor=factor)
+    factories.career_skill(career, 1, skill=skill)
+    cases = [
+        (Step(career=career, position=1), "Each position may be used only once."),
+        (FactorScore(career=career, factor=factor), "This factor is already scored."),
+        (
+            CareerSkill(career=career, position=2, skill=skill),
+            "This skill is already listed.",
+        ),
+        (
+            Stage(career=career, position=1, salary_min=5),
+            "Give both salary figures, with the minimum not above the maximum, "
+            "or neither.",
+        ),
+        (CareerPath(title="DATA ENGINEER"), "Another guide already has this title."),
+    ]
+    for row, message in cases:
+        with pytest.raises(ValidationError) as error:
+            row.validate_constraints()
+        assert error.value.messages == [message]
+    CareerPath(title="DATA ENGINEER", is_sample=True).validate_constraints()
 
 
 def test_validation_errors_name_the_field():

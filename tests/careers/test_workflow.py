@@ -288,14 +288,21 @@ def test_scheduled_career_goes_live_by_itself(client, settings):
         assert "Coming Soon" in client.get("/careers/").text
 
 
-def test_scheduled_career_shows_its_time_to_staff(admin_client):
+def test_scheduled_career_shows_its_time_to_staff(client, admin_user):
     """Staff previewing a scheduled career see when it goes live."""
-    career = factories.career(
-        publish_at=timezone.now() + datetime.timedelta(days=2), slug="later"
-    )
-    html = admin_client.get("/careers/later/").text
-    assert "Scheduled to go live on" in html
-    assert career.is_live is False
+    now = datetime.datetime(2028, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(now, tick=False):
+        client.force_login(admin_user)
+        career = factories.career(
+            publish_at=now + datetime.timedelta(days=2), slug="later"
+        )
+        html = client.get("/careers/later/").text
+        assert career.is_live is False
+    assert (
+        "<strong>Preview: not published.</strong>\n"
+        "    Scheduled to go live on 3 March 2028, 09:30 UTC.\n"
+        "    Only staff can see this page.</p>"
+    ) in html
 
 
 def test_ordering_has_no_gaps_after_reordering_and_deleting(admin_client):
