@@ -241,10 +241,6 @@ def public_page_params(request):
     )
 
 
-def is_public_page(request):
-    return public_page_params(request) is not None
-
-
 @functools.lru_cache(maxsize=1024)
 def _public_path_params(urlconf, path):
     try:
@@ -302,24 +298,24 @@ local_pages = LocalPages()
 
 @dataclass(frozen=True)
 class Page:
-    """A stored response: all it needs to be sent again, and cheap to pickle."""
+    """A stored 200 (only those are stored): all it needs to be sent again,
+    and cheap to pickle."""
 
-    status: int
     headers: tuple
     content: bytes
 
     @classmethod
     def from_response(cls, response):
-        return cls(response.status_code, tuple(response.items()), response.content)
+        return cls(tuple(response.items()), response.content)
 
     def response(self, request):
         headers = dict(self.headers)
         if not_modified(request, headers.get("ETag")):
-            # Every header a 200 would carry (CORS included), but no body.
-            for name in ("Content-Type", "Content-Length"):
-                headers.pop(name, None)
+            # Every header a 200 would carry (CORS included), but no body;
+            # HttpResponseNotModified drops Content-Type itself.
+            headers.pop("Content-Length", None)
             return HttpResponseNotModified(headers=headers)
-        return HttpResponse(self.content, status=self.status, headers=headers)
+        return HttpResponse(self.content, headers=headers)
 
 
 def not_modified(request, etag):

@@ -2,6 +2,8 @@
 
 import concurrent.futures
 import contextlib
+import ctypes
+import datetime
 import fcntl
 import functools
 import hashlib
@@ -17,14 +19,16 @@ from pathlib import Path
 
 import pytest
 import redis
+import time_machine
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections, transaction
-from django.http import HttpResponse
+from django.db import connection, connections, transaction
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, override_settings
 from django.urls import path
+from prometheus_client import REGISTRY
 
 from careers.caching import VERSION_KEY, breaker, cache_public_page
 from careers.models import CareerPath
@@ -173,18 +177,42 @@ def test_repeated_request_gets_304(client, mlops):
     assert changed.status_code == 200
 
 
+def counted_errors():
+    """How many shared-cache and database errors the metrics have counted."""
+    return (
+        REGISTRY.get_sample_value("portal_cache_errors_total"),
+        REGISTRY.get_sample_value("portal_database_errors_total"),
+    )
+
+
+def caching_logs(caplog):
+    return [
+        (record.levelname, record.getMessage())
+        for record in caplog.records
+        if record.name == "careers.caching"
+    ]
+
+
 def test_pages_are_served_while_the_cache_is_down(client, mlops, caplog):
-    """Redis at a closed port: pages still answer 200, the error is logged once."""
-    with override_settings(CACHES=CLOSED_PORT_CACHE):
-        with caplog.at_level(logging.ERROR, logger="careers.caching"):
-            for _ in range(3):
-                for url in PUBLIC_PAGES:
-                    response = client.get(url)
-                    assert response.status_code == 200, url
-        errors = [r for r in caplog.records if r.name == "careers.caching"]
-        assert len(errors) == 1
-        assert "Cache unavailable" in errors[0].getMessage()
-    assert breaker.down_since is not None
+    """Redis at a closed port: pages still answer 200, uncached; the cache is
+    tried once per RETRY_SECONDS (10 s), and the outage logged once."""
+    cache_errors, database_errors = counted_errors()
+    with (
+        override_settings(CACHES=CLOSED_PORT_CACHE),
+        caplog.at_level(logging.INFO, logger="careers.caching"),
+    ):
+        failed_after = time.monotonic()
+        for _ in range(3):
+            for url in PUBLIC_PAGES:
+                response = client.get(url)
+                assert response.status_code == 200, url
+        failed_before = time.monotonic()
+    assert caching_logs(caplog) == [
+        ("ERROR", "Cache unavailable; serving pages uncached, retrying every 10s")
+    ]
+    assert counted_errors() == (cache_errors + 1, database_errors)
+    assert failed_after <= breaker.down_since <= failed_before
+    assert failed_after + 10 <= breaker.retry_at <= failed_before + 10
 
 
 @contextlib.contextmanager
@@ -225,19 +253,31 @@ def redis_cache():
 
 
 def test_caching_resumes_when_redis_returns(client, mlops, redis_cache, caplog):
-    """After an outage the cache is used again, with a fresh version."""
+    """After an outage the cache is used again, with the version read from the
+    database afresh: a change made meanwhile could not reach Redis, which
+    still holds the version from before."""
+    from careers.caching import local_pages, stored_version
+
+    url = "/careers/mlops-engineer/"
+    client.get(url)  # stored under the version before the outage
+    before = cache.get(VERSION_KEY)
     with override_settings(CACHES=CLOSED_PORT_CACHE):
-        assert client.get("/careers/mlops-engineer/").status_code == 200
+        mlops.summary = "Changed during the outage."
+        mlops.save()  # its version could not be shared
+        assert "Changed during the outage." in client.get(url).text
     assert breaker.down_since is not None
-    old_version = cache.get(VERSION_KEY)
-    breaker.retry_at = 0  # the retry interval has passed
-    with caplog.at_level(logging.WARNING, logger="careers.caching"):
-        client.get("/careers/mlops-engineer/")
+    assert cache.get(VERSION_KEY) == before != stored_version()
+    breaker.retry_at = time.monotonic()  # the retry interval has passed
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="careers.caching"):
+        assert "Changed during the outage." in client.get(url).text
+    assert caching_logs(caplog) == [
+        ("WARNING", "Cache available again; page caching resumes")
+    ]
     assert breaker.down_since is None
-    assert "Cache available again" in caplog.text
-    assert cache.get(VERSION_KEY) not in (None, old_version)
-    page_keys = cache._cache.get_client().keys(b"*careers:page:*")
-    assert page_keys, "the page was stored in Redis again"
+    assert cache.get(VERSION_KEY) == stored_version()
+    assert page_entries() == 2
+    assert len(local_pages.pages) == 2
 
 
 def test_redis_shares_invalidation_between_processes(client, mlops, redis_cache):
@@ -284,6 +324,28 @@ def test_one_redis_client_is_reused(redis_cache):
     """Django's backend builds a client per operation; ours keeps one."""
     assert cache._cache.get_client() is cache._cache.get_client()
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+
+
+def test_the_leader_is_written_and_a_replica_read(tmp_path):
+    """With two servers, writes go to the first and reads to the other (as
+    Django's backend does), each through one client kept for it."""
+    with (
+        redis_server(tmp_path / "leader") as (_leader, leader_url),
+        redis_server(tmp_path / "replica") as (_replica, replica_url),
+        override_settings(CACHES=redis_settings(f"{leader_url},{replica_url}")),
+        redis.Redis.from_url(leader_url) as leader,
+        redis.Redis.from_url(replica_url) as replica,
+    ):
+        reads = cache._cache.get_client()
+        writes = cache._cache.get_client(write=True)
+        assert reads is not writes
+        assert cache._cache.get_client() is reads
+        assert cache._cache.get_client(write=True) is writes
+        cache.set("written", "to the leader")
+        assert cache.get("written") is None  # this replica does not replicate
+        replica.set(cache.make_key("written"), leader.get(cache.make_key("written")))
+        assert cache.get("written") == "to the leader"
+        assert leader.keys() == [cache.make_key("written").encode()]
 
 
 def redis_settings(url):
@@ -372,27 +434,70 @@ def test_the_parameters_a_view_reads_key_its_pages(
 
 
 def test_process_memory_never_keeps_a_page_past_its_timeout():
-    """A page held by one process expires as the shared cache's copy does."""
+    """A page held by one process expires as the shared cache's copy does,
+    and is then dropped."""
     from careers.caching import LocalPages, Page
 
     pages = LocalPages()
-    pages.set("key", Page(200, (), b"old"), timeout=0.2)
-    assert pages.get("key") == Page(200, (), b"old")
-    time.sleep(0.3)
-    assert pages.get("key") is None
+    pages.set("kept", Page((), b"kept"), timeout=60)
+    pages.set("expired", Page((), b"old"), timeout=0)
+    assert pages.get("expired") is None
+    assert pages.get("kept") == Page((), b"kept")
+    assert list(pages.pages) == ["kept"]
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    """A redis-server of this test's own, which it may pause, and whose
-    command counts are this test's alone."""
+def test_process_memory_keeps_the_pages_used_last():
+    """Over its size, a process forgets the page it used longest ago; reading
+    or storing a page again counts as using it."""
+    from careers.caching import LocalPages, Page
+
+    pages = LocalPages(size=3)
+    page = {name: Page((), name.encode()) for name in "abcde"}
+    for name in "abc":
+        pages.set(name, page[name], timeout=60)
+    assert pages.get("a") == page["a"]
+    pages.set("b", page["b"], timeout=60)
+    pages.set("d", page["d"], timeout=60)  # c was used longest ago
+    assert [pages.get(name) for name in "abcd"] == [
+        page["a"],
+        page["b"],
+        None,
+        page["d"],
+    ]
+    pages.set("e", page["e"], timeout=60)
+    assert list(pages.pages) == ["b", "d", "e"]
+
+
+def test_each_process_keeps_at_most_256_pages():
+    """The memory a process gives pages is bounded."""
+    from careers.caching import LocalPages, Page
+
+    pages = LocalPages()
+    for number in range(300):
+        pages.set(str(number), Page((), b"."), timeout=60)
+    assert list(pages.pages) == [str(number) for number in range(44, 300)]
+
+
+def die_with_parent():
+    """In the child: SIGKILL when the test process ends, even if it is killed."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def redis_server(directory):
+    """A redis-server of the test's own on a free port: its URL."""
+    directory.mkdir(exist_ok=True)
     port = free_port()
     try:
         server = subprocess.Popen(
             ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            + ["--save", "", "--appendonly", "no", "--dir", str(directory)],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
     except FileNotFoundError:
         if os.environ.get("CI") == "true":
@@ -414,6 +519,14 @@ def own_redis(tmp_path):
     finally:
         server.send_signal(signal.SIGCONT)
         stop(server)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, which it may pause, and whose
+    command counts are this test's alone."""
+    with redis_server(tmp_path / "redis") as (server, url):
+        yield server, url
 
 
 def test_a_change_the_cache_missed_shows_within_the_bound(
@@ -620,15 +733,18 @@ def test_the_version_changes_only_once_the_change_commits(client, mlops, redis_c
 renderings = Counter()
 
 
-def counted(view):
+def counted(view=None, *, params=()):
     """A public page of the URLconf below that counts its renderings."""
 
-    @functools.wraps(view)
-    def wrapper(request):
-        renderings[view.__name__] += 1
-        return view(request)
+    def mark(view):
+        @functools.wraps(view)
+        def wrapper(request):
+            renderings[view.__name__] += 1
+            return view(request)
 
-    return cache_public_page(wrapper)
+        return cache_public_page(wrapper, params=params)
+
+    return mark if view is None else mark(view)
 
 
 @counted
@@ -668,10 +784,71 @@ def plain(request):
     return HttpResponse("Nothing to remember.")
 
 
-# Public pages that set cookies (ROOT_URLCONF points here).
+@counted(params=("q", "page"))
+def search(request):
+    return HttpResponse(f"Results for {request.GET.get('q', '')}.")
+
+
+@counted
+def weak_etag(request):
+    response = HttpResponse("Weakly tagged.")
+    response["ETag"] = 'W/"v1"'
+    return response
+
+
+@counted
+def streaming(request):
+    return StreamingHttpResponse(iter([b"Streamed."]))
+
+
+@counted
+def no_store(request):
+    response = HttpResponse("Not to be stored.")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@counted
+def private(request):
+    response = HttpResponse("For one visitor.")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@counted
+def redirect(request):
+    return HttpResponseRedirect("/plain/")
+
+
+@counted
+def created(request):
+    return HttpResponse("Made.", status=201)
+
+
+def not_public(request):
+    renderings["not_public"] += 1
+    return HttpResponse("Never cached.")
+
+
+# Public pages of every kind (the tests that set ROOT_URLCONF point here).
 urlpatterns = [
     path(f"{view.__name__}/", view)
-    for view in (csrf_form, session, message, cookie, cookie_header, plain)
+    for view in (
+        csrf_form,
+        session,
+        message,
+        cookie,
+        cookie_header,
+        plain,
+        search,
+        weak_etag,
+        streaming,
+        no_store,
+        private,
+        redirect,
+        created,
+        not_public,
+    )
 ]
 
 
@@ -720,3 +897,265 @@ def test_no_page_served_from_the_cache_sets_a_cookie(redis_cache):
     assert renderings == {"plain": 1}
     assert page_entries() == 1
     assert [(r.status_code, set_cookies(r)) for r in responses] == [(200, [])] * 3
+
+
+def visits(url, times=3, **headers):
+    """The answers `times` new visitors (no cookies) get for `url`."""
+    return [Client().get(url, headers=headers) for _ in range(times)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.parametrize(
+    "view, status",
+    [
+        ("streaming", 200),
+        ("no_store", 200),
+        ("private", 200),
+        ("redirect", 302),
+        ("created", 201),
+        ("not_public", 200),
+    ],
+)
+def test_only_whole_public_200s_for_everyone_are_stored(redis_cache, view, status):
+    """A streamed answer, one marked no-store or private, any status but 200,
+    and a view not marked public are rendered for every visitor, never stored."""
+    from careers.caching import local_pages
+
+    renderings.clear()
+    assert [r.status_code for r in visits(f"/{view}/")] == [status] * 3
+    assert renderings == {view: 3}
+    assert page_entries() == 0
+    assert local_pages.pages == {}
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_function_view_names_the_parameters_that_key_its_pages(redis_cache):
+    """cache_public_page(params=...) keys a view's pages by those parameters
+    alone, in any order; an empty value counts as none."""
+    renderings.clear()
+    first = visits("/search/?q=a&page=2", times=1)[0]
+    again = visits("/search/?utm=1&page=2&q=a", times=1)[0]
+    assert again.content == first.content == b"Results for a."
+    assert renderings == {"search": 1}
+    visits("/search/?q=b&page=2", times=1)
+    visits("/search/", times=1)
+    visits("/search/?q=&page=", times=1)
+    assert renderings == {"search": 3}
+    assert page_entries() == 3
+
+
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.parametrize(
+    "if_none_match, status",
+    [
+        ('"v1"', 304),
+        ('W/"v1"', 304),
+        ('"v0", W/"v1"', 304),
+        ("*", 304),
+        (" * ", 304),
+        ('"v2"', 200),
+        ('W/"v2", "w/v1"', 200),
+    ],
+)
+def test_a_cached_page_with_a_weak_etag_compares_weakly(
+    redis_cache, if_none_match, status
+):
+    """If-None-Match matches a cached page's weak ETag with or without W/,
+    as RFC 9110 asks; * matches any page."""
+    renderings.clear()
+    visits("/weak_etag/", times=1)
+    [answer] = visits("/weak_etag/", times=1, if_none_match=if_none_match)
+    assert renderings == {"weak_etag": 1}  # answered from the cache
+    assert answer.status_code == status
+    assert answer["ETag"] == 'W/"v1"'
+
+
+def test_a_cached_304_sends_the_headers_of_the_200_without_a_body(client, mlops):
+    """From the cache, a 304 carries every header the 200 does (ETag,
+    Cache-Control, CSP, Vary...) but Content-Type and Content-Length."""
+    url = "/careers/mlops-engineer/"
+    client.get(url)
+    cached = client.get(url)
+    not_modified = client.get(url, headers={"if-none-match": cached["ETag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    expected = dict(cached.items())
+    assert expected.pop("Content-Type") == "text/html; charset=utf-8"
+    assert expected.pop("Content-Length") == str(len(cached.content))
+    assert dict(not_modified.items()) == expected
+
+
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.parametrize(
+    "method, headers, cookies, status",
+    [
+        ("post", {}, {}, 200),
+        ("get", {"if-match": '"x"'}, {}, 412),
+        ("get", {"if-unmodified-since": "Sat, 01 Jan 2000 00:00:00 GMT"}, {}, 412),
+        ("get", {}, {"sessionid": "any"}, 200),
+    ],
+)
+def test_what_the_cache_never_answers(redis_cache, method, headers, cookies, status):
+    """POSTs, requests with preconditions other than If-None-Match (left to
+    the view, which refuses these) and visitors with a session are never
+    answered from the cache, nor stored."""
+    renderings.clear()
+    Client().get("/plain/")  # stored
+    for _ in range(2):
+        visitor = Client()
+        visitor.cookies.load(cookies)
+        answer = getattr(visitor, method)("/plain/", headers=headers)
+        assert answer.status_code == status
+    assert renderings == {"plain": 3}
+    assert page_entries() == 1
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_head_requests_are_cached_apart_from_gets(redis_cache):
+    """A HEAD is answered from the cache like a GET, each under its own key."""
+    renderings.clear()
+    for _ in range(3):
+        assert Client().head("/plain/").status_code == 200
+    assert renderings == {"plain": 1}
+    assert Client().get("/plain/").content == b"Nothing to remember."
+    assert renderings == {"plain": 2}
+    assert page_entries() == 2
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_page_cache_can_be_turned_off(redis_cache, settings):
+    """PAGE_CACHE = False: every request is rendered, nothing is stored."""
+    settings.PAGE_CACHE = False
+    renderings.clear()
+    visits("/plain/")
+    assert renderings == {"plain": 3}
+    assert page_entries() == 0
+    assert cache.get(VERSION_KEY) is None
+
+
+def test_too_many_parameters_are_refused_by_the_view(client, mlops):
+    """More query parameters than Django parses are the view's to refuse
+    (400), whether the page is stored or not."""
+    junk = "&".join(f"x{n}=1" for n in range(1001))
+    client.get("/careers/")
+    assert client.get(f"/careers/?{junk}").status_code == 400
+    assert client.get(f"/careers/mlops-engineer/?{junk}").status_code == 200
+
+
+NOON = datetime.datetime(2031, 5, 6, 12, 0, tzinfo=datetime.UTC)
+HOUR = datetime.timedelta(hours=1)
+
+
+def test_the_version_names_the_changes_and_the_last_due_publication(transactional_db):
+    """The version is how many changes committed, when the last did, and when
+    the last scheduled publication came due, so every node derives the same
+    one; with it comes the next scheduled publication, when it changes."""
+    from careers.caching import stored_version
+    from careers.models import ContentChange
+
+    with time_machine.travel(NOON, tick=False):
+        assert stored_version() == ("0-0-0", None)
+        factories.career(publish_at=NOON - 2 * HOUR)
+        factories.career(publish_at=NOON - HOUR)
+        factories.career(publish_at=NOON + 2 * HOUR)
+        factories.career(publish_at=NOON + HOUR)
+        factories.career(publish_at=NOON + 3 * HOUR, status=CareerPath.Status.DRAFT)
+        changes = ContentChange.objects.count()
+        assert changes > 0
+        assert stored_version() == (
+            f"{changes}-{NOON.timestamp()}-{(NOON - HOUR).timestamp()}",
+            NOON + HOUR,
+        )
+
+
+def test_the_shared_cache_keeps_the_version_only_briefly(client, mlops, redis_cache):
+    """Redis keeps the version for PAGE_CACHE_VERSION_SECONDS, whether a
+    reader stored it or a change shared it, and pages for PAGE_CACHE_SECONDS;
+    so does each process's memory."""
+    from careers.caching import local_pages
+
+    redis_client = cache._cache.get_client()
+    with override_settings(PAGE_CACHE_VERSION_SECONDS=100, PAGE_CACHE_SECONDS=500):
+        client.get("/careers/mlops-engineer/")
+        assert 95 <= redis_client.ttl(cache.make_key(VERSION_KEY)) <= 100
+        [key] = redis_client.keys(cache.make_key("careers:page:*"))
+        assert 495 <= redis_client.ttl(key) <= 500
+        [(expires, _page)] = local_pages.pages.values()
+        assert 495 <= expires - time.monotonic() <= 500
+        redis_client.persist(cache.make_key(VERSION_KEY))
+        mlops.save()
+        assert 95 <= redis_client.ttl(cache.make_key(VERSION_KEY)) <= 100
+
+
+def test_a_scheduled_career_shows_the_moment_it_comes_due(
+    client, transactional_db, redis_cache, django_assert_num_queries
+):
+    """Pages stored before a scheduled publication are not served once it has
+    come due; the new version is then stored for every node at once."""
+    with time_machine.travel(NOON - HOUR, tick=False) as traveller:
+        factories.career(title="Due at Noon", slug="noon", publish_at=NOON)
+        assert "Due at Noon" not in client.get("/careers/").text
+        with django_assert_num_queries(0):
+            assert "Due at Noon" not in client.get("/careers/").text
+        traveller.move_to(NOON)
+        assert "Due at Noon" in client.get("/careers/").text
+        with django_assert_num_queries(0):
+            assert "Due at Noon" in client.get("/careers/").text
+
+
+@contextlib.contextmanager
+def table_gone(model):
+    """The database refuses every query of `model` (its table renamed away)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_gone")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table}_gone RENAME TO {table}")
+
+
+def test_pages_are_rendered_uncached_while_the_version_cannot_be_read(
+    client, mlops, redis_cache
+):
+    """If the database refuses to say the version, the page is still answered,
+    uncached; that counts as a database error, not a cache error."""
+    from careers.models import ContentChange
+
+    cache_errors, database_errors = counted_errors()
+    with table_gone(ContentChange):
+        for _ in range(2):
+            response = client.get("/careers/mlops-engineer/")
+            assert response.status_code == 200
+            assert "MLOps Engineer" in response.text
+    assert counted_errors() == (cache_errors, database_errors + 2)
+    assert cache.get(VERSION_KEY) is None
+    assert page_entries() == 0
+    assert breaker.down_since is None
+
+
+def test_a_change_whose_version_cannot_be_read_shows_within_the_bound(
+    client, mlops, redis_cache, caplog
+):
+    """If the database refuses to say the new version just after a change
+    commits, that is logged and counted; the cache keeps the old version,
+    which it lets go within PAGE_CACHE_VERSION_SECONDS."""
+    from careers.models import ContentChange
+
+    client.get("/careers/mlops-engineer/")
+    before = cache.get(VERSION_KEY)
+    cache_errors, database_errors = counted_errors()
+    with (
+        caplog.at_level(logging.INFO, logger="careers.caching"),
+        contextlib.ExitStack() as restore,
+        transaction.atomic(),
+    ):
+        mlops.summary = "Changed."
+        mlops.save()
+        restore.enter_context(table_gone(ContentChange))  # gone as it commits
+    assert caching_logs(caplog) == [("ERROR", "Could not read the new content version")]
+    assert counted_errors() == (cache_errors, database_errors + 1)
+    assert breaker.down_since is None
+    assert cache.get(VERSION_KEY) == before
+    assert cache._cache.get_client().ttl(cache.make_key(VERSION_KEY)) > 0
