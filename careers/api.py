@@ -48,9 +48,6 @@ SORTS = [value for value, _label in DirectoryForm.SORTS]
 METHODS = "GET, HEAD, OPTIONS"
 # Django's <slug:...> converter; anything else cannot name a category.
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
-# A page number this long is past the end of any directory (and would be
-# slow to convert to an int).
-PAGE_DIGITS_MAX = 18
 
 
 class ApiError(Exception):
@@ -217,15 +214,8 @@ class CareerListApi(ApiView):
             CareerPath.objects.published().for_listing()
         ).matching(**filters)
 
-        raw_page = params.get("page", "")
-        number = self.page_number(raw_page)
         paginator = Paginator(careers, PAGE_SIZE)
-        if number > paginator.num_pages:
-            raise ApiError(
-                404,
-                _("There is no page %(page)s; the last is %(last)s.")
-                % {"page": raw_page, "last": paginator.num_pages},
-            )
+        number = self.page_number(params.get("page", ""), paginator)
         page = paginator.page(number)
         applied_params(
             request,
@@ -293,8 +283,8 @@ class CareerListApi(ApiView):
             )
         return form.filters()
 
-    def page_number(self, raw):
-        """The page asked for; a number too long to be a page is past the end."""
+    def page_number(self, raw, paginator):
+        """The page asked for: 400 if not a number, 404 if past the last."""
         if raw == "":
             return 1
         digits = raw.lstrip("0")
@@ -304,7 +294,16 @@ class CareerListApi(ApiView):
                 _("page must be a positive whole number, not “%(page)s”.")
                 % {"page": raw},
             )
-        return int(digits) if len(digits) <= PAGE_DIGITS_MAX else 10**PAGE_DIGITS_MAX
+        last = paginator.num_pages  # only now: it costs a query
+        # Lengths first: a long number is slow to convert, and past 4,300
+        # digits Python refuses to.
+        if len(digits) > len(str(last)) or int(digits) > last:
+            raise ApiError(
+                404,
+                _("There is no page %(page)s; the last is %(last)s.")
+                % {"page": raw, "last": last},
+            )
+        return int(digits)
 
 
 class CareerDetailApi(ApiView):

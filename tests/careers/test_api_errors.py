@@ -240,6 +240,7 @@ PAST_THE_END = {
     "leading zeros": "0002",
     "18 digits": "9" * 18,
     "19 digits": "1" + "0" * 18,
+    "past Python's int limit": "1" + "0" * 4300,
     "5000 digits": "9" * 5000,
 }
 
@@ -265,6 +266,7 @@ def test_leading_zeros_and_an_empty_page_mean_the_number(client, mlops):
     assert listed(client, {"page": "01"})["page"] == 1
     assert listed(client, {"page": ""})["page"] == 1
     assert listed(client, {"page": "0001"}) == listed(client)
+    assert listed(client, {"page": "0" * 5000 + "1"})["page"] == 1
 
 
 def test_the_last_page_of_many_is_found(client, db):
