@@ -393,7 +393,13 @@ def test_junk_parameters_cannot_fill_the_cache(client, mlops, redis_cache, url):
 
 
 JUNK_VALUES = {
-    "/careers/": ["sort=junk{n}", "page={zeros}1", "category=junk-{n}", "q=a&q=b{n}"],
+    "/careers/": [
+        "sort=junk{n}",
+        "page={zeros}1",
+        "category=junk-{n}",
+        "q=a&q=b{n}",
+        "q=a{n}&q=a{n}",
+    ],
     "/skills/programming-languages/": ["page={zeros}1"],
     "/api/careers/": ["page={zeros}1"],
 }
@@ -431,6 +437,49 @@ def test_the_parameters_a_view_reads_key_its_pages(
     other = client.get("/careers/?q=nothing-matches-this")
     assert "MLOps Engineer" not in other.text
     assert page_entries() == 2
+
+
+def test_an_empty_parameter_is_the_page_without_it(
+    client, mlops, redis_cache, django_assert_num_queries
+):
+    """?page=&sort= is stored as, and answered from the same entry as, the
+    page without them."""
+    first = client.get("/careers/?page=&sort=")
+    assert page_entries() == 1
+    with django_assert_num_queries(0):
+        assert client.get("/careers/").content == first.content
+
+
+def test_only_views_marked_public_are_cached(redis_cache):
+    """cache_public_page marks a view whose pages may be stored, and a
+    function view's params key them; unmarked views are never stored."""
+
+    def page(request):
+        renderings["page"] += 1
+        return HttpResponse("Marked.")
+
+    def found(request):
+        renderings["found"] += 1
+        return HttpResponse(f"Found {request.GET.get('q')}.")
+
+    def unmarked(request):
+        renderings["unmarked"] += 1
+        return HttpResponse("Not marked.")
+
+    class urls:  # made here, so the marks are made while this test runs
+        urlpatterns = [
+            path("page/", cache_public_page(page)),
+            path("found/", cache_public_page(params=["q"])(found)),
+            path("unmarked/", unmarked),
+        ]
+
+    renderings.clear()
+    with override_settings(ROOT_URLCONF=urls):
+        for url in ("/page/", "/found/?q=a", "/found/?q=a&x=1", "/unmarked/") * 2:
+            assert Client().get(url).status_code == 200
+        assert Client().get("/found/?q=b").content == b"Found b."
+    assert renderings == {"page": 1, "found": 2, "unmarked": 2}
+    assert page_entries() == 3
 
 
 def test_process_memory_never_keeps_a_page_past_its_timeout():
