@@ -65,6 +65,11 @@ class ParsedCareer:
     education: list = field(default_factory=list)
 
 
+def place(path, key):
+    """Where `key` is in a file: `steps.items[0].title`, or `title` at the top."""
+    return f"{path}.{key}" if path else key
+
+
 class Reader:
     """Reads typed values out of parsed YAML, recording problems by field path."""
 
@@ -87,7 +92,7 @@ class Reader:
 
     def mapping(self, data, key, path, *, allowed, required=True):
         value = data.get(key) if isinstance(data, dict) else None
-        where = f"{path}.{key}" if path else key
+        where = place(path, key)
         if value is None:
             if required:
                 self.problem(where, "is required")
@@ -105,7 +110,7 @@ class Reader:
             if key not in allowed:
                 name = key if isinstance(key, str) else quote(key)
                 name = clip(name)
-                where = f"{path}.{name}" if path else name
+                where = place(path, name)
                 self.problem(
                     where, f"unknown field; expected one of {', '.join(allowed)}"
                 )
@@ -113,7 +118,7 @@ class Reader:
     def items(self, data, key, path, *, allowed, required=True):
         """The list under `key`, yielding (path, mapping) for each entry."""
         value = data.get(key)
-        where = f"{path}.{key}"
+        where = place(path, key)
         if value is None:
             if required:
                 self.problem(where, "is required")
@@ -133,7 +138,7 @@ class Reader:
 
     def text(self, data, key, path, *, required=True):
         value = data.get(key)
-        where = f"{path}.{key}" if path else key
+        where = place(path, key)
         if value is None or value == "":
             if required:
                 self.problem(where, "is required")
@@ -146,14 +151,14 @@ class Reader:
     def boolean(self, data, key, path):
         value = data.get(key, False)
         if not isinstance(value, bool):
-            where = f"{path}.{key}" if path else key
+            where = place(path, key)
             self.problem(where, f"must be true or false, not {quote(value)}")
             return False
         return value
 
     def integer(self, data, key, path, *, required=True):
         value = data.get(key)
-        where = f"{path}.{key}"
+        where = place(path, key)
         if value is None:
             if required:
                 self.problem(where, "is required")
@@ -170,7 +175,7 @@ class Reader:
             and not isinstance(value, datetime.datetime)
         ):
             return value
-        where = f"{path}.{key}" if path else key
+        where = place(path, key)
         self.problem(where, f"must be a date written as YYYY-MM-DD, not {quote(value)}")
         return None
 
@@ -180,7 +185,7 @@ class Reader:
         if value is None:
             return None
         if not isinstance(value, datetime.datetime):
-            where = f"{path}.{key}" if path else key
+            where = place(path, key)
             self.problem(
                 where,
                 "must be a date and time written as YYYY-MM-DD HH:MM:SS+00:00, "
@@ -195,7 +200,7 @@ class Reader:
         """The name of a shared row (category, factor, skill), held to the
         limits of `model.name` as the database will hold it."""
         value = self.text(data, key, path)
-        where = f"{path}.{key}" if path else key
+        where = place(path, key)
         if value:
             try:
                 value = model._meta.get_field("name").clean(value, None)
@@ -205,17 +210,17 @@ class Reader:
         return value
 
     def full_clean(self, instance, path, exclude):
-        """Run the model's own validation, reporting errors under `path`.
+        """Run the model's own validation, reporting errors under `path`, at
+        the place in the file of each field.
 
         Fields already reported as missing or mistyped are not checked again.
         """
-        prefix = f"{path}." if path else ""
         exclude = [
             *exclude,
             *(
                 f.name
                 for f in instance._meta.fields
-                if f"{prefix}{f.name}" in self.problem_paths
+                if place(path, SECTION_PATHS.get(f.name, f.name)) in self.problem_paths
             ),
         ]
         try:
@@ -227,11 +232,27 @@ class Reader:
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 where = (
-                    path if name == "__all__" else f"{path}.{name}" if path else name
+                    path
+                    if name == "__all__"
+                    else place(path, SECTION_PATHS.get(name, name))
                 )
                 for message in messages:
                     self.problem(where, message)
 
+
+# The career's fields that a file holds in a section: good_career.summary is
+# good_career_summary.
+SECTION_PATHS = {
+    f"{section}_{part}": f"{section}.{part}"
+    for section, parts in {
+        "good_career": ["intro", "summary"],
+        "steps": ["intro", "outro"],
+        "progression": ["intro", "outro"],
+        "skills": ["intro"],
+        "education": ["intro", "outro"],
+    }.items()
+    for part in parts
+}
 
 CAREER_KEYS = [
     "slug",
@@ -336,7 +357,7 @@ def parse_data(data, filename):
         good, "scores", "good_career", allowed=["factor", "score", "reason"]
     ):
         factor = reader.name(item, "factor", where, Factor)
-        if factor in seen:
+        if factor and factor in seen:
             reader.problem(
                 f"{where}.factor",
                 f"{quote(factor)} is already scored at {seen[factor]}",
@@ -408,7 +429,7 @@ def parse_data(data, filename):
         start=1,
     ):
         name = reader.name(item, "skill", where, Skill)
-        if name in seen:
+        if name and name in seen:
             reader.problem(
                 f"{where}.skill", f"{quote(name)} is already listed at {seen[name]}"
             )
