@@ -109,10 +109,13 @@ def tests_fingerprint(group):
 
 
 def mutmut(work, names, log):
+    # Static files built once for the group, not in every mutant's session.
+    env = {**os.environ, "TESTS_STATIC_ROOT": str(work.with_suffix(".static"))}
     with open(log, "a") as output:
         subprocess.run(
             [MUTMUT, "run", "--max-children", str(children()), *names],
             cwd=work,
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
             check=False,
