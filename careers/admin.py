@@ -53,7 +53,8 @@ class CareerChildFormSet(BaseInlineFormSet):
         super().clean()
 
     def fill_positions(self):
-        """A new row without a position goes after the others, in form order."""
+        """A row without a position (a new one, or one whose position was
+        emptied) goes after the others, in form order."""
         forms = [
             form
             for form in self.forms
@@ -63,7 +64,8 @@ class CareerChildFormSet(BaseInlineFormSet):
         for form in forms:
             if form.has_changed() and form.cleaned_data.get("position") is None:
                 following += 1
-                form.cleaned_data["position"] = form.instance.position = following
+                # What is saved is the instance, which the form built already.
+                form.instance.position = following
 
     def save(self, commit=True):
         saved = super().save(commit)
@@ -100,16 +102,10 @@ class PositionedFormSet(CustomInlineFormSetMixin, CareerChildFormSet):
 
 
 class PositionedInline(MarkdownHelpMixin, SortableTabularInline):
+    # django-admin-sortable2 makes the position a hidden, optional field.
     formset = PositionedFormSet
     extra = 0
     ordering = ["position"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "position":
-            field.required = False
-            field.help_text = _("Leave empty to add at the end.")
-        return field
 
 
 class FactorScoreInline(MarkdownHelpMixin, admin.TabularInline):

@@ -80,7 +80,7 @@ def duplicate_as_draft(career):
 def renumber_positions(career):
     """Number each ordered child list 1, 2, 3… with no gaps, keeping the order."""
     for name in POSITIONED:
-        rows = list(getattr(career, name).order_by("position", "pk"))
+        rows = list(getattr(career, name).order_by("position"))
         moving = [
             (row.pk, index)
             for index, row in enumerate(rows, start=1)

@@ -3,8 +3,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils.html import escape
 
 from careers.content import dump_career
+from careers.markup import MARKDOWN_HELP
 from careers.models import (
     CareerPath,
     CareerSkill,
@@ -287,6 +289,30 @@ def test_change_page_has_a_view_on_site_link(admin_client, mlops):
     )
     assert redirect.status_code == 302
     assert redirect["Location"] == "http://testserver/careers/mlops-engineer/"
+
+
+def test_long_texts_remind_editors_of_markdown(admin_client, db):
+    """Each long text's help ends with the Markdown reminder, after its own
+    help if it has one; short fields keep their own help only."""
+    career = factories.career()
+    factories.step(career, 1)
+    html = admin_client.get(change_url(career)).content.decode()
+
+    def help_of(field):
+        found = re.search(
+            rf'<div class="help" id="id_{field}_helptext">\s*<div>(.*?)</div>', html
+        )
+        return found[1]
+
+    markdown = str(MARKDOWN_HELP)  # the admin shows help texts unescaped
+    assert help_of("intro") == (
+        f"What the role is. Separate paragraphs with a blank line. {markdown}"
+    )
+    assert help_of("why_choose") == markdown
+    assert help_of("title") == "The role, e.g. “MLOps Engineer”."
+    # The steps' text column (Step.text has no help of its own), escaped there.
+    column = r'<th class="column-text required">Text\s*<img [^>]*title="([^"]*)"'
+    assert re.search(column, html)[1] == escape(markdown)
 
 
 def test_add_page_has_one_formset_per_kind_of_child(admin_client, db):
@@ -652,6 +678,21 @@ def test_new_rows_without_a_position_go_at_the_end(admin_client, db):
 
     assert response.status_code == 302
     assert step_order(career) == [("A", 1), ("B", 2), ("C", 3), ("D", 4)]
+
+
+def test_a_row_whose_position_is_emptied_moves_to_the_end(admin_client, db):
+    """An existing row posted without a position goes after the others rather
+    than failing to save."""
+    career = factories.career()
+    for position, title in enumerate("ABC", start=1):
+        factories.step(career, position, title=title)
+    data = form_data(admin_client.get(change_url(career)))
+    data["steps-0-position"] = ""
+
+    response = admin_client.post(change_url(career), data)
+
+    assert response.status_code == 302
+    assert step_order(career) == [("B", 1), ("C", 2), ("A", 3)]
 
 
 def test_duplicate_positions_are_a_form_error(admin_client, db):

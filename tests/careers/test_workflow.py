@@ -130,6 +130,20 @@ def test_editor_creates_drafts_only(editor_client):
     assert CareerPath.objects.get(slug="data-engineer").status == "draft"
 
 
+def test_editor_edits_published_and_scheduled_careers(editor_client):
+    """Editors keep published and scheduled careers up to date; their status
+    and publishing time stay as the publisher set them."""
+    later = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    for publish_at in (None, later):
+        career = factories.career(publish_at=publish_at)
+        data = form_data(editor_client.get(change_url(career)))
+        response = editor_client.post(change_url(career), data | {"summary": "New."})
+        assert (response.status_code, response["Location"]) == (302, CHANGELIST_URL)
+        career.refresh_from_db()
+        assert (career.summary, career.status) == ("New.", "published")
+        assert career.publish_at == publish_at
+
+
 def signed_in(role):
     client = Client()
     client.force_login(member(role))
@@ -404,6 +418,11 @@ def test_every_admin_save_records_a_revision_with_its_comment(admin_client, mlop
     assert version.revision.get_comment() == (
         "Tightened the summary. (Changed Summary and Revision comment.)"
     )
+    # Without a comment, the revision says what changed.
+    data |= {"summary": "Revised again.", "revision_comment": ""}
+    assert admin_client.post(change_url(mlops), data).status_code == 302
+    newest = Version.objects.get_for_object(mlops).first()
+    assert newest.revision.get_comment() == "Changed Summary."
     assert version.revision.user.is_superuser
     # The revision holds the children too.
     models = {v.content_type.model for v in version.revision.version_set.all()}
