@@ -167,6 +167,7 @@ def test_unknown_parameters_are_ignored(client, mlops):
     plain = listed(client)
     assert listed(client, {"format": ["xml", "csv"], "limit": "1000"}) == plain
     assert listed(client, {"page_size": "100", "Sort": "nope"}) == plain
+    assert listed(client, {"": "nope"}) == plain  # ?=nope: no name at all
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*;q=0"])
