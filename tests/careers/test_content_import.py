@@ -1,0 +1,119 @@
+"""content.import_files: what must differ between the files of one import,
+the shared rows they create, and what a terminal is shown."""
+
+import pytest
+import yaml
+
+from careers import content
+from careers.models import Category, Factor, SalarySource, Skill
+from tests.conftest import MLOPS_FILE
+
+pytestmark = pytest.mark.django_db
+
+
+def career_file(tmp_path, name, **changes):
+    data = yaml.safe_load(MLOPS_FILE.read_text()) | changes
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return path
+
+
+def import_problems(*paths):
+    with pytest.raises(content.ContentError) as error:
+        content.import_files(paths)
+    return error.value.problems
+
+
+def test_a_slug_taken_twice_names_the_first_file(tmp_path):
+    """Every repeat of a slug points at the file that had it first."""
+    paths = [
+        career_file(tmp_path, f"{n}.yaml", title=f"Title {n}") for n in ("a", "b", "c")
+    ]
+    assert import_problems(*paths) == [
+        "b.yaml: slug: 'mlops-engineer' is also the slug in a.yaml",
+        "c.yaml: slug: 'mlops-engineer' is also the slug in a.yaml",
+    ]
+
+
+def test_a_title_taken_twice_names_the_first_file(tmp_path):
+    """Titles of real guides differ in any case; each repeat names the first."""
+    paths = [
+        career_file(tmp_path, "a.yaml", slug="a"),
+        career_file(tmp_path, "b.yaml", slug="b", title="MLOPS ENGINEER"),
+        career_file(tmp_path, "c.yaml", slug="c", title="mlops engineer"),
+    ]
+    assert import_problems(*paths) == [
+        "b.yaml: title: 'MLOPS ENGINEER' is also the title in a.yaml",
+        "c.yaml: title: 'mlops engineer' is also the title in a.yaml",
+    ]
+
+
+def test_samples_may_share_a_title_with_any_guide(tmp_path):
+    """A sample's title is never taken, nor does it take one."""
+    paths = [
+        career_file(tmp_path, "sample.yaml", slug="s1", sample=True),
+        career_file(tmp_path, "real.yaml", slug="real"),
+        career_file(tmp_path, "sample2.yaml", slug="s2", sample=True),
+    ]
+    parsed = content.import_files(paths)
+    assert [item.career.slug for item in parsed] == ["s1", "real", "s2"]
+
+
+def test_shared_rows_are_created_once_for_every_file(tmp_path):
+    """Two files naming the same new category, factors, skills and source
+    share one row of each."""
+    content.import_files(
+        [
+            career_file(tmp_path, "a.yaml", slug="a", title="A"),
+            career_file(tmp_path, "b.yaml", slug="b", title="B"),
+        ]
+    )
+    assert list(Category.objects.values_list("name", flat=True)) == ["Data & AI"]
+    assert (Factor.objects.count(), Skill.objects.count()) == (8, 4)
+    assert SalarySource.objects.count() == 1
+
+
+def test_a_new_factor_is_placed_after_the_existing_ones(tmp_path):
+    Factor.objects.create(name="Commute", slug="commute", position=40)
+    content.import_files([career_file(tmp_path, "a.yaml")])
+    positions = Factor.objects.order_by("position").values_list("position", "name")
+    assert list(positions)[:3] == [
+        (40, "Commute"),
+        (41, "Opportunities for Advancement"),
+        (42, "Skill Development"),
+    ]
+
+
+def test_new_rows_get_readable_unique_slugs(tmp_path):
+    """Slugs come from names, cut to 90 characters, "item" for a name with
+    nothing to slugify, and numbered from -2 when taken."""
+    data = yaml.safe_load(MLOPS_FILE.read_text())
+    names = ["C++", "C", "C#", "!!!", "A" * 100]
+    data["skills"]["items"] = [{"skill": name, "description": "S."} for name in names]
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    content.import_files([path])
+    slugs = dict(Skill.objects.values_list("name", "slug"))
+    assert [slugs[name] for name in names] == [
+        "c",
+        "c-2",
+        "c-3",
+        "item",
+        "a" * 90,
+    ]
+
+
+def test_progress_is_shown_for_checking_and_writing(tmp_path):
+    """A terminal sees the files counted as they are checked, then written."""
+    shown = []
+
+    def progress(items, **labels):
+        items = list(items)
+        shown.append((len(items), labels))
+        return items
+
+    content.import_files([career_file(tmp_path, "a.yaml")], progress=progress)
+    assert shown == [
+        (1, {"desc": "Checking", "unit": "file"}),
+        (1, {"desc": "Writing"}),
+    ]
