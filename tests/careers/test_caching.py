@@ -1208,3 +1208,30 @@ def test_a_change_whose_version_cannot_be_read_shows_within_the_bound(
     assert breaker.down_since is None
     assert cache.get(VERSION_KEY) == before
     assert cache._cache.get_client().ttl(cache.make_key(VERSION_KEY)) > 0
+
+
+def test_a_redis_that_stops_answering_holds_a_request_its_socket_timeout(
+    client, mlops, own_redis
+):
+    """The OPTIONS reach the client that is reused: a paused Redis holds a
+    request for the socket timeout set there (0.3 s), not redis-py's own
+    default (5 s), and the page is served uncached."""
+    server, url = own_redis
+    caches = redis_settings(url)
+    caches["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.3,
+        "socket_timeout": 0.3,
+    }
+    page = "/careers/mlops-engineer/"
+    with override_settings(CACHES=caches):
+        client.get(page)  # connected, and stored
+        server.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            response = client.get(page)
+            held = time.monotonic() - started
+        finally:
+            server.send_signal(signal.SIGCONT)
+    assert response.status_code == 200
+    assert breaker.down_since is not None
+    assert held < 3, f"the request took {held:.1f} s"
