@@ -1,3 +1,4 @@
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -313,6 +314,52 @@ def test_long_texts_remind_editors_of_markdown(admin_client, db):
     # The steps' text column (Step.text has no help of its own), escaped there.
     column = r'<th class="column-text required">Text\s*<img [^>]*title="([^"]*)"'
     assert re.search(column, html)[1] == escape(markdown)
+
+
+def test_deleting_a_career_lists_what_goes_with_it(admin_client, db):
+    """The delete confirmation names each child as editors know it."""
+    career = factories.career(title="Data Engineer")
+    factories.score(career, factor=factories.factor(name="Pay"), score=8)
+    factories.step(career, 1, title="Study")
+    factories.stage(career, 1, title="Junior")
+    factories.career_skill(career, 1, skill=factories.skill(name="SQL"))
+    factories.career_skill(career, 2, title="Fluent Python")
+    factories.education(career, 1, title="BSc")
+
+    html = admin_client.get(f"/admin/careers/careerpath/{career.pk}/delete/").text
+
+    assert (
+        f'<li>Career path: <a href="{change_url(career)}">Data Engineer</a>\n'
+        "\t<ul>\n"
+        "\t\t<li>Factor score: Pay: 8/10</li>\n"
+        "\t\t<li>Step: Study</li>\n"
+        "\t\t<li>Career stage: Junior</li>\n"
+        "\t\t<li>Essential skill: SQL</li>\n"
+        "\t\t<li>Essential skill: Fluent Python</li>\n"
+        "\t\t<li>Education requirement: BSc</li>\n"
+        "\t</ul>"
+    ) in html
+
+
+def test_choices_tell_salary_sources_apart_by_date(admin_client, db):
+    """The change form's choices name categories, factors, skills and salary
+    sources; a source with a retrieval date shows it."""
+    career = factories.career(category=factories.category(name="Data & AI"))
+    factories.score(career, factor=factories.factor(name="Pay"))
+    dated = factories.source(name="Pay Survey", retrieved_on=datetime.date(2024, 5, 1))
+    factories.stage(career, 1, source=dated)
+    factories.stage(career, 2, source=factories.source(name="Talent.com"))
+    factories.career_skill(career, 1, skill=factories.skill(name="SQL"))
+
+    html = admin_client.get(change_url(career)).text
+
+    assert re.findall(r'<option value="\d+" selected>([^<]*)</option>', html) == [
+        "Data &amp; AI",
+        "Pay",
+        "Pay Survey (2024-05-01)",
+        "Talent.com",
+        "SQL",
+    ]
 
 
 def test_add_page_has_one_formset_per_kind_of_child(admin_client, db):
