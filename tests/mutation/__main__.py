@@ -159,9 +159,11 @@ def survivors(found):
     )
 
 
-def run_group(name, only, fresh):
+def run_group(name, only, fresh, report_only=False):
     group = load_group(name)
     work = WORK / name
+    if report_only:
+        return report(name, group, results(work, group), work, 0)
     if fresh:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
@@ -242,9 +244,17 @@ def main():
     parser.add_argument("groups", nargs="+", metavar="GROUP")
     parser.add_argument("--only", action="append", default=[], metavar="GLOB")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="the table of the last run, running nothing",
+    )
     options = parser.parse_args()
     minimum = float(os.environ.get("MUTATE_MIN_SCORE", 90))
-    scores = {g: run_group(g, options.only, options.fresh) for g in options.groups}
+    scores = {
+        g: run_group(g, options.only, options.fresh, options.report)
+        for g in options.groups
+    }
     failing = [g for g, score in scores.items() if score < minimum]
     if failing:
         raise SystemExit(f"Mutation score below {minimum:g}% in: {', '.join(failing)}")
