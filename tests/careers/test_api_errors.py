@@ -1,8 +1,12 @@
 """The API's error answers: which input is refused, with which status, body
 and headers, and how the OpenAPI document describes them."""
 
+import importlib
+import types
+
 import jsonschema_rs
 import pytest
+from django import urls
 from django.test import Client
 
 from careers.api import openapi_document
@@ -359,6 +363,29 @@ def test_other_methods_are_405(mlops, method, url):
         "error": f"The API is read-only: {method.upper()} is not allowed, "
         "only GET, HEAD, OPTIONS."
     }
+
+
+@pytest.fixture
+def routes_built_afresh(settings):
+    """careers.api_urls imported again. as_view() runs when the routes are
+    imported, so a test process that loaded them long ago would miss a change
+    there that every new server process has."""
+    root = types.ModuleType("fresh_urls")
+    api_urls = importlib.reload(importlib.import_module("careers.api_urls"))
+    root.urlpatterns = [urls.path("api/", urls.include(api_urls))]
+    settings.ROOT_URLCONF = root
+
+
+def test_routes_built_afresh_answer_the_same(routes_built_afresh, db):
+    """Views made by as_view() at start-up refuse, preflight and answer as
+    every test above expects, POSTs included with CSRF checks on."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/careers/")
+    assert (response.status_code, response["Allow"]) == (405, METHODS)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.options("/api/careers/").status_code == 204
+    assert refused(client, "/api/careers/", {"sort": "x"}).startswith("Unknown sort")
+    assert client.get("/api/").json()["careers"] == "http://testserver/api/careers/"
 
 
 def test_preflight(client, mlops):
