@@ -1,7 +1,11 @@
 """Every URL answers only the methods it supports: 405 with Allow otherwise."""
 
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
+
+from portal.http import safe_only
 
 SAFE = {"GET", "HEAD"}
 URLS = {
@@ -52,3 +56,17 @@ def test_the_admin_login_refuses_trace(client, db):
     response = client.generic("TRACE", reverse("admin:login"))
     assert response.status_code == 405
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
+
+
+def test_safe_only_views_answer_get_and_head_alone():
+    """A function view marked safe_only answers GET and HEAD, refuses the rest
+    with 405, and tells MethodGuardMiddleware the same two methods."""
+    view = safe_only(lambda request: HttpResponse("ok"))
+    factory = RequestFactory()
+    assert view(factory.get("/")).content == b"ok"
+    assert view(factory.head("/")).status_code == 200
+    for method in ("POST", "PUT", "DELETE", "TRACE"):
+        refused = view(factory.generic(method, "/"))
+        assert refused.status_code == 405, method
+        assert refused["Allow"] == "GET, HEAD"
+    assert view.allowed_methods == ("GET", "HEAD")

@@ -1,5 +1,7 @@
 """Secure by default: headers, CSP, deploy checks, lock-out, the admin's address."""
 
+import io
+import json
 import os
 import re
 import subprocess
@@ -11,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from prometheus_client import REGISTRY
 
+from portal.http import JSONEncoder, JsonResponse
 from tests import factories
 from tests.services import claim, redis_url, release
 
@@ -341,3 +344,36 @@ def test_no_secrets_in_error_pages(client, db):
     assert "Page not found" in html
     assert "SECRET_KEY" not in html
     assert "Traceback" not in html
+
+
+MARKUP = {"message": "</script><b>&amp;", "list": ["<i>", 1, None]}
+ESCAPED = (
+    '{"message": "\\u003c/script\\u003e\\u003cb\\u003e\\u0026amp;", '
+    '"list": ["\\u003ci\\u003e", 1, null]}'
+)
+
+
+def test_json_answers_carry_no_raw_markup():
+    """<, > and & in strings are written as \\u escapes however the encoder is
+    used (whole, streamed, or a bare string), and every parser reads them
+    back as they were."""
+    streamed = io.StringIO()
+    json.dump(MARKUP, streamed, cls=JSONEncoder)
+    assert json.dumps(MARKUP, cls=JSONEncoder) == ESCAPED
+    assert streamed.getvalue() == ESCAPED
+    assert json.dumps("<&>", cls=JSONEncoder) == '"\\u003c\\u0026\\u003e"'
+    assert json.loads(ESCAPED) == MARKUP
+    assert JsonResponse(MARKUP).content == ESCAPED.encode()
+
+
+def test_streamed_json_starts_before_the_whole_answer_is_encoded():
+    """iterencode yields pieces as it goes, escaped, so a streamed answer
+    never waits for (or holds) the whole document."""
+
+    class Unencodable:
+        pass
+
+    pieces = JSONEncoder().iterencode(["<b>", Unencodable()])
+    assert next(pieces) == '["\\u003cb\\u003e"'
+    with pytest.raises(TypeError, match="Unencodable is not JSON serializable"):
+        list(pieces)

@@ -395,6 +395,13 @@ def test_sanitiser_alone_makes_raw_html_vectors_inert(vector):
         ('<a href="JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"),
         ('<a href="data:text/html,x">x</a>', "<a>x</a>"),
         ('<a href="page.html">x</a>', "<a>x</a>"),
+        # Schemes nh3 would keep by default, but the portal does not publish.
+        ('<a href="ftp://example.org/f">x</a>', "<a>x</a>"),
+        ('<a href="tel:+15550100">x</a>', "<a>x</a>"),
+        (
+            '<a href="mailto:jobs@example.org">x</a>',
+            '<a href="mailto:jobs@example.org">x</a>',
+        ),
         (
             '<a href="https://example.org" onclick="x" rel="opener">x</a>',
             '<a href="https://example.org">x</a>',
