@@ -10,7 +10,9 @@ import reprlib
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import Mark
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 # A message quotes at most about this many characters of a bad value, so that
@@ -108,19 +110,28 @@ class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
 
 
 def problem(filename, error):
-    """One bounded line for a YAML error, with its line and column."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    """One bounded line for a YAML error from load(), at its line and column."""
+    mark = error.problem_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
     if isinstance(error, RefusedYAML):
         return f"{filename}: {where}: {error.problem}"
-    if isinstance(error, yaml.MarkedYAMLError):
-        parts = [error.context, error.problem]
-        text = ": ".join(clip(str(part), 200) for part in parts if part)
-    else:
-        text = clip(str(error), 200)
-    return f"{filename}: not valid YAML: {text}" + (f" ({where})" if where else "")
+    parts = [error.context, error.problem]
+    text = ": ".join(clip(str(part), 200) for part in parts if part)
+    return f"{filename}: not valid YAML: {text} ({where})"
 
 
 def load(text):
-    """The one document in `text`; raises yaml.YAMLError, RefusedYAML included."""
-    return yaml.load(text, Loader=ContentLoader)
+    """The one document in `text`. Raises yaml.MarkedYAMLError (RefusedYAML
+    included), always with the place of the problem."""
+    try:
+        return yaml.load(text, Loader=ContentLoader)
+    except ReaderError as error:
+        # The one error without a place (it has an offset, in bytes or in
+        # characters by parser): the first such character is where it stopped.
+        before = text[: text.index(chr(error.character))]
+        lines = (before + "x").splitlines()
+        mark = Mark("", len(before), len(lines) - 1, len(lines[-1]) - 1, None, None)
+        raise yaml.MarkedYAMLError(
+            problem=f"unacceptable character #x{error.character:04x}: {error.reason}",
+            problem_mark=mark,
+        ) from error

@@ -101,6 +101,10 @@ def setting(*path, value):
             [f"c.yaml: 42: unknown field; expected one of {CAREER_KEYS}"],
         ),
         (
+            setting("k" * 80, value=1),
+            [f"c.yaml: {'k' * 80}: unknown field; expected one of {CAREER_KEYS}"],
+        ),
+        (
             setting("k" * 200, value=1),
             [f"c.yaml: {'k' * 79}…: unknown field; expected one of {CAREER_KEYS}"],
         ),
@@ -198,6 +202,7 @@ def setting(*path, value):
         "unknown-field-in-an-entry",
         "entry-fields",
         "key-not-text",
+        "key-of-80-whole",
         "long-key-cut",
         "empty-section",
         "text-not-text",

@@ -1,0 +1,79 @@
+"""content.export_careers: files that already hold the same are left alone,
+anything else in the way stops the export, and text is written as written."""
+
+import os
+
+import pytest
+import yaml
+
+from careers import content
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_identical_file_is_left_as_it_is(mlops, tmp_path):
+    """Exporting over the same content does not rewrite the file."""
+    path = tmp_path / "mlops-engineer.yaml"
+    content.export_careers(tmp_path)
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert content.export_careers(tmp_path) == [path]
+    assert path.stat().st_mtime == 1_000_000_000
+
+
+@pytest.mark.parametrize("obstacle", ["directory", "dangling-link", "other-text"])
+def test_anything_else_in_the_way_stops_the_export(mlops, tmp_path, obstacle):
+    """By default a directory, a dangling link or other text at a file's path
+    is a conflict, named by the exception, and nothing is written."""
+    factories.career(slug="other")
+    path = tmp_path / "mlops-engineer.yaml"
+    if obstacle == "directory":
+        path.mkdir()
+    elif obstacle == "dangling-link":
+        path.symlink_to(tmp_path / "nowhere")
+    else:
+        path.write_text("slug: mlops-engineer\n")
+    with pytest.raises(content.ExportConflict) as conflict:
+        content.export_careers(tmp_path)
+    assert conflict.value.paths == [path]
+    assert str(conflict.value) == str(path)
+    assert not (tmp_path / "other.yaml").exists()
+
+
+def test_a_conflict_names_every_file_in_the_way(mlops, tmp_path):
+    factories.career(slug="other")
+    for name in ("mlops-engineer.yaml", "other.yaml"):
+        (tmp_path / name).write_text("edited\n")
+    with pytest.raises(content.ExportConflict) as conflict:
+        content.export_careers(tmp_path)
+    assert str(conflict.value) == (
+        f"{tmp_path / 'mlops-engineer.yaml'}, {tmp_path / 'other.yaml'}"
+    )
+
+
+def test_export_creates_missing_directories(mlops, tmp_path):
+    directory = tmp_path / "a" / "b"
+    assert content.export_careers(directory) == [directory / "mlops-engineer.yaml"]
+    assert (directory / "mlops-engineer.yaml").is_file()
+
+
+def test_text_beyond_ascii_is_written_as_is(db, tmp_path):
+    """Accents and symbols stay readable in the file, in UTF-8."""
+    factories.career(slug="cafe", title="Café Owner – Barista", summary="Crème brûlée.")
+    (path,) = content.export_careers(tmp_path)
+    text = path.read_bytes().decode("utf-8")
+    assert "title: Café Owner – Barista\n" in text
+    assert "summary: Crème brûlée.\n" in text
+    assert yaml.safe_load(text)["title"] == "Café Owner – Barista"
+
+
+def test_progress_is_shown_while_exporting(mlops, tmp_path):
+    shown = []
+
+    def progress(items, **labels):
+        items = list(items)
+        shown.append((len(items), labels))
+        return items
+
+    content.export_careers(tmp_path, progress=progress)
+    assert shown == [(1, {"desc": "Exporting"})]
