@@ -704,8 +704,9 @@ ContentDumper.add_representer(str, represent_text)
 
 
 def compact(mapping):
-    """Drop empty optional values so files stay short and stable."""
-    return {key: value for key, value in mapping.items() if value not in ("", None, [])}
+    """Drop empty optional values so files stay short and stable. Every list
+    is required, so an empty one stays: the file must import again."""
+    return {key: value for key, value in mapping.items() if value not in ("", None)}
 
 
 def source_to_dict(source):

@@ -1,7 +1,9 @@
 """content.export_careers: files that already hold the same are left alone,
 anything else in the way stops the export, and text is written as written."""
 
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -10,6 +12,8 @@ from careers import content
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+CAREER_SECTIONS = ["good_career", "steps", "progression", "skills", "education"]
 
 
 def test_an_identical_file_is_left_as_it_is(mlops, tmp_path):
@@ -77,3 +81,51 @@ def test_progress_is_shown_while_exporting(mlops, tmp_path):
 
     content.export_careers(tmp_path, progress=progress)
     assert shown == [(1, {"desc": "Exporting"})]
+
+
+def exported(career):
+    return yaml.safe_load(
+        content.dump_career(content.CareerPath.objects.for_detail().get(pk=career.pk))
+    )
+
+
+def test_a_bare_career_leaves_out_blank_text_and_imports_again(db, tmp_path):
+    """Blank intros and outros are left out, but every list is required, so a
+    career without children writes empty ones: its file imports back as it was."""
+    career = factories.career(slug="bare", title="Bare")
+    (path,) = content.export_careers(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    assert {key: data[key] for key in CAREER_SECTIONS} == {
+        "good_career": {"scores": [], "summary": "In summary, a good career."},
+        "steps": {"items": []},
+        "progression": {"stages": []},
+        "skills": {"items": []},
+        "education": {"items": []},
+    }
+    before = path.read_text()
+    career.delete()
+    content.import_files([path])
+    assert content.export_careers(tmp_path / "again")[0].read_text() == before
+
+
+def test_one_stage_with_a_source_shares_it(db):
+    """Stages that all cite one source (even one stage) cite it once, above them."""
+    career = factories.career(slug="one")
+    factories.stage(career, 1, source=factories.source(url="https://a.example/"))
+    data = exported(career)
+    assert data["progression"] == {
+        "source": {"name": "Talent.com", "url": "https://a.example/"},
+        "stages": [{"title": "Stage 1", "description": "A rung."}],
+    }
+
+
+def test_publish_at_and_sample_are_written_in_utc_whatever_the_zone(db, settings):
+    """A scheduled sample's time is written in UTC under any TIME_ZONE."""
+    settings.TIME_ZONE = "Europe/Paris"
+    moment = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    career = factories.career(slug="later", publish_at=moment, is_sample=True)
+    text = content.dump_career(
+        content.CareerPath.objects.for_detail().get(pk=career.pk)
+    )
+    assert "\npublish_at: 2026-03-01 08:30:00+00:00\n" in text
+    assert "\nsample: true\n" in text
