@@ -39,7 +39,7 @@ from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Min
 from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, get_urlconf, resolve
+from django.urls import Resolver404, resolve
 from django.utils.http import parse_etags, urlencode
 from django.utils.timezone import now
 
@@ -236,9 +236,10 @@ def cache_public_page(view=None, *, params=()):
 
 def public_page_params(request):
     """The query parameters that key a public page, or None if not public."""
-    return _public_path_params(
-        get_urlconf() or settings.ROOT_URLCONF, request.path_info
-    )
+    # The URLconf Django resolves the view with: one a middleware set on the
+    # request, else ROOT_URLCONF.
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _public_path_params(urlconf, request.path_info)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -452,7 +452,8 @@ def test_an_empty_parameter_is_the_page_without_it(
 
 def test_only_views_marked_public_are_cached(redis_cache):
     """cache_public_page marks a view whose pages may be stored, and a
-    function view's params key them; unmarked views are never stored."""
+    function view's params key them; unmarked views are never stored, even
+    at a path that is public in another URLconf."""
 
     def page(request):
         renderings["page"] += 1
@@ -470,16 +471,44 @@ def test_only_views_marked_public_are_cached(redis_cache):
         urlpatterns = [
             path("page/", cache_public_page(page)),
             path("found/", cache_public_page(params=["q"])(found)),
-            path("unmarked/", unmarked),
+            path("plain/", unmarked),
         ]
 
     renderings.clear()
+    with override_settings(ROOT_URLCONF=__name__):
+        assert Client().get("/plain/").status_code == 200  # public here
     with override_settings(ROOT_URLCONF=urls):
-        for url in ("/page/", "/found/?q=a", "/found/?q=a&x=1", "/unmarked/") * 2:
+        for url in ("/page/", "/found/?q=a", "/found/?q=a&x=1", "/plain/") * 2:
             assert Client().get(url).status_code == 200
         assert Client().get("/found/?q=b").content == b"Found b."
-    assert renderings == {"page": 1, "found": 2, "unmarked": 2}
-    assert page_entries() == 3
+        assert Client().get("/plain/").content == b"Not marked."
+    assert renderings == {"plain": 1, "page": 1, "found": 2, "unmarked": 3}
+    assert page_entries() == 4
+
+
+class ThisModulesUrls:
+    """A middleware that resolves every request with this module's URLconf."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.urlconf = __name__
+        return self.get_response(request)
+
+
+def test_a_urlconf_set_by_a_middleware_decides_what_is_public(redis_cache, settings):
+    """A page is public by the URLconf Django resolves it with: one a
+    middleware set on the request, not ROOT_URLCONF."""
+    position = settings.MIDDLEWARE.index("careers.caching.PageCacheMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:position],
+        f"{__name__}.ThisModulesUrls",
+        *settings.MIDDLEWARE[position:],
+    ]
+    renderings.clear()
+    assert [r.content for r in visits("/plain/")] == [b"Nothing to remember."] * 3
+    assert renderings == {"plain": 1}
 
 
 def test_process_memory_never_keeps_a_page_past_its_timeout():
