@@ -2,10 +2,13 @@
 the shared rows they create, and what a terminal is shown."""
 
 import pytest
+import reversion
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from careers import content
-from careers.models import Category, Factor, SalarySource, Skill
+from careers import content, synthetic
+from careers.models import CareerPath, Category, Factor, SalarySource, Skill
 from tests.conftest import MLOPS_FILE
 
 pytestmark = pytest.mark.django_db
@@ -116,4 +119,33 @@ def test_progress_is_shown_for_checking_and_writing(tmp_path):
     assert shown == [
         (1, {"desc": "Checking", "unit": "file"}),
         (1, {"desc": "Writing"}),
+    ]
+
+
+def test_recording_history_costs_one_query_per_kind_of_child(tmp_path):
+    """However many careers and children an import records, reversion reads
+    them in one query per kind of child (scores with their factors), not one
+    per career or per row."""
+    files = []
+    for item in synthetic.generate(3):
+        path = tmp_path / f"{item['slug']}.yaml"
+        path.write_text(yaml.safe_dump(item, allow_unicode=True, sort_keys=False))
+        files.append(path)
+    content.import_files(files)
+    careers = list(CareerPath.objects.order_by("pk"))
+    with reversion.create_revision():
+        content.record_careers(careers[:1])  # Content types, cached from now on.
+    careers = list(CareerPath.objects.order_by("pk"))
+
+    with reversion.create_revision(), CaptureQueriesContext(connection) as queries:
+        content.record_careers(careers)
+
+    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in queries]
+    assert tables == [
+        '"careers_factorscore"',
+        '"careers_factor"',
+        '"careers_step"',
+        '"careers_stage"',
+        '"careers_careerskill"',
+        '"careers_educationrequirement"',
     ]
