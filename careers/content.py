@@ -276,8 +276,8 @@ CAREER_KEYS = [
 SOURCE_KEYS = ["name", "url", "retrieved_on"]
 
 
-def too_large(filename, size=None):
-    """The problem of a file over CONTENT_FILE_MAX_BYTES (None: size unknown)."""
+def too_large(filename, size):
+    """The problem of a file over CONTENT_FILE_MAX_BYTES (size 0: unknown)."""
     limit = file_size(settings.CONTENT_FILE_MAX_BYTES)
     size = file_size(size) if size else f"more than {limit}"
     return (
@@ -297,9 +297,10 @@ def parse_file(path):
     limit = settings.CONTENT_FILE_MAX_BYTES
     try:
         with path.open("rb") as file:
-            # Never more than the limit, whatever the path is (/dev/zero).
+            # Never more than the limit, whatever the path is (/dev/zero: the
+            # size of anything but a regular file is given as 0, unknown).
             data = file.read(limit + 1)
-            size = path.stat().st_size if path.is_file() else None
+            size = path.stat().st_size
         if len(data) > limit:
             raise ContentError([too_large(path.name, size)])
         text = data.decode("utf-8")
@@ -586,21 +587,21 @@ def unique_slug(model, name):
     return slug
 
 
-def get_or_create_named(model, name, **defaults):
-    try:
-        return model.objects.get(name=name)
-    except model.DoesNotExist:
-        return model.objects.create(
-            name=name, slug=unique_slug(model, name), **defaults
-        )
+def get_or_create_named(model, name):
+    return model.objects.filter(name=name).first() or create_named(model, name)
+
+
+def create_named(model, name, **fields):
+    return model.objects.create(name=name, slug=unique_slug(model, name), **fields)
 
 
 def get_factor(name):
-    try:
-        return Factor.objects.get(name=name)
-    except Factor.DoesNotExist:
-        last = Factor.objects.aggregate(last=Max("position"))["last"] or 0
-        return get_or_create_named(Factor, name, position=last + 1)
+    """The factor called `name`; a new one goes after all the others."""
+    return Factor.objects.filter(name=name).first() or create_named(
+        Factor,
+        name,
+        position=(Factor.objects.aggregate(last=Max("position"))["last"] or 0) + 1,
+    )
 
 
 # Careers per revision when an import records them (import_files).

@@ -51,6 +51,20 @@ def test_a_title_taken_twice_names_the_first_file(tmp_path):
     ]
 
 
+def test_titles_differ_as_the_database_tells_them_apart(tmp_path):
+    """Case aside, the database's lower() tells "Straße" from "Strasse": so
+    does the import, which must not refuse what the database would keep."""
+    paths = [
+        career_file(tmp_path, "a.yaml", slug="a", title="Straße Planner"),
+        career_file(tmp_path, "b.yaml", slug="b", title="STRASSE PLANNER"),
+    ]
+    content.import_files(paths)
+    assert sorted(CareerPath.objects.values_list("title", flat=True)) == [
+        "STRASSE PLANNER",
+        "Straße Planner",
+    ]
+
+
 def test_samples_may_share_a_title_with_any_guide(tmp_path):
     """A sample's title is never taken, nor does it take one."""
     paths = [
@@ -74,6 +88,19 @@ def test_shared_rows_are_created_once_for_every_file(tmp_path):
     assert list(Category.objects.values_list("name", flat=True)) == ["Data & AI"]
     assert (Factor.objects.count(), Skill.objects.count()) == (8, 4)
     assert SalarySource.objects.count() == 1
+
+
+def test_each_file_gets_the_category_it_names(tmp_path):
+    content.import_files(
+        [
+            career_file(tmp_path, "a.yaml", slug="a", title="A", category="Design"),
+            career_file(tmp_path, "b.yaml", slug="b", title="B", category="Data"),
+            career_file(tmp_path, "c.yaml", slug="c", title="C", category="Design"),
+        ]
+    )
+    categories = CareerPath.objects.order_by("slug").values_list("category__name")
+    assert [name for (name,) in categories] == ["Design", "Data", "Design"]
+    assert Category.objects.count() == 2
 
 
 def test_a_new_factor_is_placed_after_the_existing_ones(tmp_path):
