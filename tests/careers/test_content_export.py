@@ -2,6 +2,7 @@
 anything else in the way stops the export, and text is written as written."""
 
 import datetime
+import locale
 import os
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,19 @@ def test_text_beyond_ascii_is_written_as_is(db, tmp_path):
     assert "title: Café Owner – Barista\n" in text
     assert "summary: Crème brûlée.\n" in text
     assert yaml.safe_load(text)["title"] == "Café Owner – Barista"
+
+
+def test_files_are_utf8_whatever_the_locale(db, tmp_path):
+    """A server whose locale is plain ASCII still writes UTF-8 files."""
+    factories.career(slug="cafe", title="Café Owner")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert locale.getpreferredencoding(False) == "ANSI_X3.4-1968"
+        (path,) = content.export_careers(tmp_path)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert "title: Café Owner\n" in path.read_bytes().decode("utf-8")
 
 
 def test_progress_is_shown_while_exporting(mlops, tmp_path):
