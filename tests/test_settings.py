@@ -31,8 +31,10 @@ def load_settings(**env):
 def test_missing_secret_key_fails_with_a_clear_message():
     """With DEBUG off (the default), start-up refuses to run without SECRET_KEY."""
     result = load_settings()
-    assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith(
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set. "
+    )
 
 
 def test_defaults_are_sqlite_and_local_memory():
