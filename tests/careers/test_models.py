@@ -1,8 +1,10 @@
 """The database itself refuses data that breaks the model's invariants."""
 
+import datetime
 import importlib
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -208,6 +210,7 @@ def test_constraints_explain_themselves_to_validation():
         with pytest.raises(ValidationError) as error:
             row.validate_constraints()
         assert error.value.messages == [message]
+    assert error.value.error_dict["__all__"][0].code == "title_taken"
     CareerPath(title="DATA ENGINEER", is_sample=True).validate_constraints()
 
 
@@ -246,6 +249,46 @@ def test_validation_errors_name_the_field():
             currency="usd",
         ).full_clean()
     assert list(error.value.message_dict) == ["currency"]
+
+
+@pytest.mark.parametrize(
+    ("value", "errors"),
+    [
+        (0, ["0 is not between 1 and 10"]),
+        (1, []),
+        (10, []),
+        (11, ["11 is not between 1 and 10"]),
+    ],
+)
+def test_score_validation_accepts_1_to_10(value, errors):
+    """Validation accepts the bounds and reports what lies outside them, with
+    the code callers can tell it by."""
+    score = FactorScore(
+        career=factories.career(), factor=factories.factor(), score=value, reason="r"
+    )
+    try:
+        score.full_clean()
+        found = {}
+    except ValidationError as error:
+        found = error.error_dict
+    assert [e.messages[0] for e in found.get("score", [])] == errors
+    assert [e.code for e in found.get("score", [])] == ["score_range"] * len(errors)
+
+
+@pytest.mark.parametrize(
+    ("figures", "missing"),
+    [({"salary_min": 100}, "salary_max"), ({"salary_max": 100}, "salary_min")],
+)
+def test_half_a_salary_range_is_reported_on_the_missing_figure(figures, missing):
+    """The error names the figure that is missing, whichever it is."""
+    stage = Stage(
+        career=factories.career(), position=1, title="t", description="d", **figures
+    )
+    with pytest.raises(ValidationError) as error:
+        stage.full_clean()
+    assert error.value.message_dict == {
+        missing: ["Give both figures (equal for a single figure), or neither."]
+    }
 
 
 def test_overall_score_is_the_mean_of_factor_scores():
@@ -290,6 +333,58 @@ def test_factors_are_ordered_by_position():
     ]
 
 
+def test_a_career_goes_live_at_its_publishing_time_exactly():
+    """At its publish_at a published career is live and no longer scheduled; a
+    second before, it is scheduled and hidden. Drafts and unpublished careers
+    are neither, whatever their publish_at."""
+    moment = datetime.datetime(2028, 2, 29, 9, 0, tzinfo=datetime.UTC)
+    second = datetime.timedelta(seconds=1)
+    scheduled = factories.career(title="Scheduled", publish_at=moment)
+    live = factories.career(title="Live")
+    factories.career(status="draft", publish_at=moment - second)
+    factories.career(status="unpublished", publish_at=moment + second)
+    for now, visible, waiting in [
+        (moment - second, ["Live"], ["Scheduled"]),
+        (moment, ["Live", "Scheduled"], []),
+    ]:
+        with time_machine.travel(now, tick=False):
+            assert [c.title for c in CareerPath.objects.published()] == visible
+            assert [c.title for c in CareerPath.objects.scheduled()] == waiting
+            assert (live.is_live, scheduled.is_live) == (True, not waiting)
+
+
+def test_sort_orders_put_careers_without_a_figure_last():
+    """Careers sort by title, best score or highest salary first (those
+    without one last, then by title); "relevance" with nothing searched for
+    is by title. matching() with no filters is every career by title."""
+    careers = {
+        "Beta": factories.career(title="Beta"),
+        "Alpha": factories.career(title="Alpha"),
+        "Gamma": factories.career(title="Gamma"),
+        "Delta": factories.career(title="Delta"),
+    }
+    factories.score(careers["Beta"], score=9)
+    factories.score(careers["Alpha"], score=5)
+    factories.stage(careers["Alpha"], 1, salary_min=10, salary_max=100)
+    factories.stage(careers["Gamma"], 1, salary_min=10, salary_max=200)
+
+    def titles(queryset):
+        return [career.title for career in queryset]
+
+    everything = CareerPath.objects.all()
+    assert titles(everything.sorted_by("title")) == [
+        "Alpha",
+        "Beta",
+        "Delta",
+        "Gamma",
+    ]
+    assert titles(everything.sorted_by("score")) == ["Beta", "Alpha", "Delta", "Gamma"]
+    assert titles(everything.sorted_by("salary")) == ["Gamma", "Alpha", "Beta", "Delta"]
+    assert titles(everything.sorted_by("relevance")) == titles(everything)
+    assert titles(CareerPath.objects.matching()) == titles(everything)
+    assert titles(CareerPath.objects.matching(sort="salary"))[0] == "Gamma"
+
+
 def test_real_guides_titles_are_unique_in_any_case():
     """Two real guides cannot share a title, even in another case: visitors
     and Compare find a guide by its title."""
@@ -332,6 +427,28 @@ def test_validation_names_the_guide_that_has_the_title():
             "The guide “Data Engineer” (slug data-engineer) already has this "
             "title; each real guide needs its own."
         ]
+    }
+    # The same code as the database constraint's, for callers telling them apart.
+    assert [e.code for e in error.value.error_dict["title"]] == ["title_taken"]
+
+
+def test_the_holder_of_a_title_is_read_in_one_query(django_assert_num_queries):
+    """title_holder() reads just what its message names, in one query."""
+    factories.career(title="Data Engineer", slug="data-engineer")
+    with django_assert_num_queries(1):
+        holder = CareerPath(title="data engineer").title_holder()
+        assert (holder.title, holder.slug) == ("Data Engineer", "data-engineer")
+
+
+def test_a_title_with_a_nul_is_reported_not_compared():
+    """A title holding NUL fails validation on the character; it is never
+    compared in the database (PostgreSQL would refuse the query)."""
+    career = factories.career(title="Data Engineer")
+    career.title = "Data\x00Engineer"
+    with pytest.raises(ValidationError) as error:
+        career.full_clean()
+    assert error.value.message_dict == {
+        "title": ["contains a control character (U+0000) at position 5"]
     }
 
 
