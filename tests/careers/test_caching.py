@@ -1264,3 +1264,15 @@ def test_a_redis_that_stops_answering_holds_a_request_its_socket_timeout(
     assert response.status_code == 200
     assert breaker.down_since is not None
     assert held < 3, f"the request took {held:.1f} s"
+
+
+def test_a_new_process_trusts_the_shared_cache(transactional_db, redis_cache, caplog):
+    """A process starts with the cache up: its first request takes the version
+    other nodes shared, and logs nothing, as there was no outage."""
+    from careers.caching import content_version
+
+    cache.set(VERSION_KEY, ("shared by another node", None))
+    breaker.__init__()  # as in a process just started
+    with caplog.at_level(logging.INFO, logger="careers.caching"):
+        assert content_version() == "shared by another node"
+    assert caching_logs(caplog) == []
