@@ -10,6 +10,7 @@ from careers.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     MARKDOWN_HELP,
+    is_site_relative,
     render_markdown,
     render_markdown_inline,
     sanitise_html,
@@ -99,6 +100,25 @@ def test_links(source, expected):
     """Links to http(s), mailto and the site itself are kept; off-site ones,
     "//host" included, get rel="noopener noreferrer"."""
     assert render_markdown(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/careers/", True),
+        ("#steps", True),
+        ("/", True),
+        # Browsers take both of these to another host.
+        ("//evil.example/", False),
+        ("/\\evil.example/", False),
+        ("https://example.org/", False),
+        ("mailto:jobs@example.org", False),
+        ("", False),
+    ],
+)
+def test_links_within_the_site(url, expected):
+    """Only "/path" and "#fragment" stay on this site (and get no rel)."""
+    assert is_site_relative(url) is expected
 
 
 @pytest.mark.parametrize(
