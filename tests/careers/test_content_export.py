@@ -133,13 +133,19 @@ def test_one_stage_with_a_source_shares_it(db):
     }
 
 
-def test_publish_at_and_sample_are_written_in_utc_whatever_the_zone(db, settings):
-    """A scheduled sample's time is written in UTC under any TIME_ZONE."""
+def test_dates_times_and_sample_are_written(db, settings):
+    """A reviewed, scheduled sample: its time in UTC under any TIME_ZONE."""
     settings.TIME_ZONE = "Europe/Paris"
     moment = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
-    career = factories.career(slug="later", publish_at=moment, is_sample=True)
+    career = factories.career(
+        slug="later",
+        publish_at=moment,
+        is_sample=True,
+        last_reviewed=datetime.date(2026, 1, 31),
+    )
     text = content.dump_career(
         content.CareerPath.objects.for_detail().get(pk=career.pk)
     )
     assert "\npublish_at: 2026-03-01 08:30:00+00:00\n" in text
     assert "\nsample: true\n" in text
+    assert "\nlast_reviewed: 2026-01-31\n" in text
