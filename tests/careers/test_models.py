@@ -385,6 +385,20 @@ def test_sort_orders_put_careers_without_a_figure_last():
     assert titles(CareerPath.objects.matching(sort="salary"))[0] == "Gamma"
 
 
+@pytest.mark.parametrize("sort", ["title", "score", "salary", "relevance"])
+def test_careers_that_tie_keep_a_fixed_order(sort):
+    """Samples may share a title (and score and salary): they come in id order
+    whatever the order they were written in, so pages never repeat or skip
+    one. (SQLite reads ties in id order anyway; PostgreSQL need not.)"""
+    category = factories.category()
+    for pk in (20, 10, 15):
+        factories.career(
+            pk=pk, title="Same", slug=f"same-{pk}", is_sample=True, category=category
+        )
+    sorted_pks = CareerPath.objects.sorted_by(sort).values_list("pk", flat=True)
+    assert list(sorted_pks) == [10, 15, 20]
+
+
 def test_real_guides_titles_are_unique_in_any_case():
     """Two real guides cannot share a title, even in another case: visitors
     and Compare find a guide by its title."""
@@ -453,7 +467,9 @@ def test_a_title_with_a_nul_is_reported_not_compared():
 
 
 def test_a_guide_keeps_its_own_title():
-    """Validating a saved guide does not find itself."""
+    """Validating a saved guide finds neither itself nor guides with other
+    titles."""
+    factories.career(title="Data Analyst")
     factories.career(title="Data Engineer").full_clean()
 
 
