@@ -125,13 +125,15 @@ def version_rows(revision):
         if model is CareerPath:
             career_fields = version.field_dict
         elif model in related:
-            children[related[model]].append(describe_child(model, version.field_dict))
+            children[related[model]].append(describe_child(version.field_dict))
     for lines in children.values():
         lines.sort()
     return career_fields, children
 
 
-def describe_child(model, fields):
+def describe_child(fields):
+    """A child row of a revision as one line, naming its factor or skill (or
+    their id, if they have been deleted since)."""
     if "factor_id" in fields:
         factor = Factor.objects.filter(pk=fields["factor_id"]).first()
         name = factor or fields["factor_id"]

@@ -2,8 +2,10 @@
 
 import datetime
 import importlib
+import re
 
 import pytest
+import reversion
 import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
@@ -12,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from careers.models import CareerPath
+from careers import workflow
+from careers.models import DERIVED_FIELDS, CareerPath
 from tests import factories
 from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data, row_titles
 
@@ -355,6 +358,26 @@ def test_duplicate_as_draft(admin_client):
     assert CareerPath.objects.filter(slug="original-copy-2").exists()
 
 
+def test_copies_are_numbered_and_fit_their_fields():
+    """Each further copy of a guide gets the next number in its slug and
+    title, both cut to fit their columns with the number kept."""
+    original = factories.career(title="Original", slug="original")
+    copies = [workflow.duplicate_as_draft(original) for _ in range(3)]
+    assert [(c.slug, c.title) for c in copies] == [
+        ("original-copy", "Copy of Original"),
+        ("original-copy-2", "Copy of Original (2)"),
+        ("original-copy-3", "Copy of Original (3)"),
+    ]
+
+    long = factories.career(title="T" * 150, slug="s" * 150)
+    first, second = (workflow.duplicate_as_draft(long) for _ in range(2))
+    assert (first.slug, second.slug) == ("s" * 140, "s" * 140 + "-2")
+    assert (first.title, second.title) == (
+        "Copy of " + "T" * 142,
+        "Copy of " + "T" * 138 + " (2)",
+    )
+
+
 @pytest.mark.parametrize(
     ("today", "months", "days", "shown"),
     [
@@ -424,6 +447,9 @@ def test_every_admin_save_records_a_revision_with_its_comment(admin_client, mlop
     newest = Version.objects.get_for_object(mlops).first()
     assert newest.revision.get_comment() == "Changed Summary."
     assert version.revision.user.is_superuser
+    # Not the derived fields, which are computed again from the rest.
+    assert set(version.field_dict) >= {"title", "summary", "status"}
+    assert not set(version.field_dict) & set(DERIVED_FIELDS)
     # The revision holds the children too.
     models = {v.content_type.model for v in version.revision.version_set.all()}
     assert models >= {"careerpath", "factorscore", "step", "stage", "careerskill"}
@@ -477,6 +503,81 @@ def test_rollback_restores_inlines_exactly(admin_client, mlops):
     assert mlops.summary.startswith("MLOps Engineers deploy")
     assert children(mlops) == before
     assert Version.objects.get_for_object(mlops).count() == 3
+
+
+def record_revision(career):
+    """A revision of the career and its children, as the admin records one."""
+    with reversion.create_revision():
+        reversion.add_to_revision(CareerPath.objects.get(pk=career.pk))
+
+
+def compare_rows(html):
+    """(label, diff lines) of each row of the compare page, tags stripped."""
+    row = r'<th scope="row">([^<]*)</th>\s*<td><pre class="revision-diff">(.*?)</pre>'
+    return [
+        (label, re.sub(r"</?(del|ins)>", "", diff).splitlines())
+        for label, diff in re.findall(row, html, re.S)
+    ]
+
+
+def test_compare_shows_every_changed_part_line_by_line(admin_client):
+    """Each changed field and each kind of child is one row of − and + lines;
+    a factor or skill deleted since is named by its id."""
+    career = factories.career(title="Diffed", summary="Old summary.")
+    pay, perks = factories.factor(name="Pay"), factories.factor(name="Perks")
+    factories.score(career, factor=pay, score=7, reason="Fair.")
+    perks_score = factories.score(career, factor=perks, score=5, reason="Some.")
+    factories.step(career, 1, title="Study", text="Learn.")
+    factories.stage(career, 1, title="Junior", salary_min=100, salary_max=200)
+    sql, fortran = factories.skill(name="SQL"), factories.skill(name="Fortran")
+    factories.career_skill(career, 1, skill=sql, description="Queries.")
+    legacy = factories.career_skill(
+        career, 2, skill=fortran, title="Legacy code", description="Old."
+    )
+    factories.education(career, 1, title="BSc", text="Study.")
+    record_revision(career)
+    CareerPath.objects.filter(pk=career.pk).update(summary="New summary.")
+    career.scores.filter(factor=pay).update(score=9, reason="Good.")
+    perks_id, fortran_id = perks.pk, fortran.pk
+    perks_score.delete()
+    perks.delete()
+    career.steps.update(title="Study hard")
+    career.stages.update(salary_max=250)
+    legacy.delete()
+    fortran.delete()
+    career.education.update(kind="certification")
+    record_revision(career)
+    new, old = Version.objects.get_for_object(career)
+
+    html = admin_client.get(
+        f"/admin/careers/careerpath/{career.pk}/history/compare/",
+        {"old": old.pk, "new": new.pk},
+    ).text
+
+    assert compare_rows(html) == [
+        ("Summary", ["- Old summary.", "+ New summary."]),
+        (
+            "Factor scores",
+            [
+                "+ Pay: 9/10 — Good.",
+                f"- {perks_id}: 5/10 — Some.",
+                "- Pay: 7/10 — Fair.",
+            ],
+        ),
+        ("Steps to become", ["- 1. Study — Learn.", "+ 1. Study hard — Learn."]),
+        (
+            "Career progression",
+            [
+                "- 1. Junior 100 200 USD — A rung.",
+                "+ 1. Junior 100 250 USD — A rung.",
+            ],
+        ),
+        (
+            "Essential skills",
+            ["  1. [SQL] — Queries.", f"- 2. [{fortran_id}] Legacy code — Old."],
+        ),
+        ("Education", ["- 1. degree BSc — Study.", "+ 1. certification BSc — Study."]),
+    ]
 
 
 def test_textarea_line_endings_are_normalised(admin_client, mlops):
