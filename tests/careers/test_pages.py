@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import path
+from django.utils.functional import empty
 
 from tests import factories
 
@@ -25,6 +26,19 @@ def test_not_found_page_is_friendly(client):
     assert "<h1>Page not found</h1>" in html
     assert 'action="/careers/"' in html
     assert 'href="/skills/"' in html
+    assert '<input type="search" name="q" maxlength="100" id="id_q">' in html
+
+
+@pytest.mark.django_db
+def test_pages_with_no_search_form_never_build_one(client):
+    """The site-wide search form is built only where a template shows it: the
+    career page does not pay for its category choices on every render."""
+    career = factories.career()
+    response = client.get(career.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["search_form"]._wrapped is empty
+    missing = client.get("/careers/no-such-career/")
+    assert missing.context["search_form"]._wrapped is not empty
 
 
 def test_server_error_page_needs_no_database():
