@@ -79,13 +79,19 @@ MODE_NAMES = {"off": "cache off", "on": "cache on", "304": "304"}
 # What makes a measurement noisy (bench/README.md, "Noise"): other processes
 # used more than NOISY_OTHERS_PCT of one core during it; or their 1-minute load
 # (LoadSampler: the kernel's figure counts the benchmark too) exceeded the
-# number of cores just before it; or the yardstick moved: the static CSS of one
-# server run changed by more than NOISY_SPREAD_PCT between the run's start and
-# its end, or differed that much between the two server runs a scale figure
-# compares, or the repetitions of a figure disagreed by that much. The
+# number of cores just before it; or the yardstick moved: the static CSS
+# measured just before and just after a page (or the import) changed by more
+# than NOISY_SPREAD_PCT, or differed that much between the two server runs a
+# scale figure compares, or the repetitions of a figure disagreed by that much. The
 # environment may raise these (judging more runs as clean), never lower them.
 NOISY_OTHERS_PCT = 25.0
 NOISY_SPREAD_PCT = 10.0
+
+# The import's target, as a ratio like the pages': its careers per second to
+# the static CSS's requests per second beside it. 0.011 is the 50 careers/s
+# asked for, on the machine of docs/performance.md (static CSS at 4,542/s): on
+# a machine twice as slow, 50/s would fail a faster import than that one's.
+IMPORT_RATIO = 0.011
 
 # Targets that docs/performance.md ("What missed, and why") reports as missed
 # on this kind of machine, with the cache backend they miss on (None: any).
@@ -915,10 +921,10 @@ def others_noise(config, before, after, others_load):
 
 
 def yardstick(config, start, results, end):
-    """Measure one server run's page `results` against its static CSS runs
-    `start` and `end`: each page's ratio is to their mean, and every run is
-    noisy when the two differ by more than the spread allowed. (spread, moved)."""
-    start["position"], end["position"] = "start", "end"
+    """Measure page `results` against the static CSS runs just before and
+    after them, `start` and `end`: each page's ratio is to their mean, and
+    every run is noisy when the two differ by more than the spread allowed.
+    (spread, moved)."""
     reference = statistics.mean([start["rps"], end["rps"]])
     spread = spread_pct([start["rps"], end["rps"]])
     moved = spread > config.noisy_spread_pct
@@ -928,9 +934,8 @@ def yardstick(config, start, results, end):
         if moved:
             result["noise"]["noisy"] = True
             result["noise"]["reasons"].append(
-                f"static CSS {start['rps']:.0f}/s at the start of the "
-                f"server run, {end['rps']:.0f}/s at its end ({spread:.0f}% "
-                "apart)"
+                f"static CSS {start['rps']:.0f}/s just before, "
+                f"{end['rps']:.0f}/s just after ({spread:.0f}% apart)"
             )
     for result in results:
         result["ratio"] = round(result["rps"] / reference, 3) if reference else None
@@ -1236,9 +1241,10 @@ class Bench:
         return headers, body
 
     def server_run(self, size, role, rep, mode_group, pages):
-        """Start one server; measure the static baseline, the pages, and the
-        baseline again: the pages' yardstick is the mean of the two, and the
-        run is noisy when they differ by more than the spread allowed."""
+        """Start one server; measure the static baseline, then each page followed
+        by the baseline again: a page's yardstick is the mean of the baselines
+        just before and after it, and the page is noisy when they differ by
+        more than the spread allowed."""
         page_cache = mode_group == "on"
         modes = ["on", "304"] if page_cache else ["off"]
         self.stack.flush_cache()
@@ -1277,9 +1283,13 @@ class Bench:
                         note = f"{name}: If-None-Match with its ETag gave {status}"
                         self.notes.append(note)
                         say(note)
-            start = self.measure(server, self.static_path, expect=200)
-            self.record(size, rep, "static", mode_group, mode_group, start)
-            results = []
+            # The static CSS before and after every page: each page's
+            # yardstick is measured beside it, not a dozen runs away, so a
+            # machine whose speed drifts (a busy neighbour on the host, which
+            # no process here shows) is caught as noise, not as a miss.
+            static = self.measure(server, self.static_path, expect=200)
+            self.record(size, rep, "static", mode_group, mode_group, static)
+            start, results, spreads = static, [], []
             for name, path in pages:
                 for mode in modes:
                     if mode == "304":
@@ -1288,13 +1298,17 @@ class Bench:
                     else:
                         result = self.measure(server, path, expect=200)
                     self.record(size, rep, name, mode, mode_group, result)
+                    after = self.measure(server, self.static_path, expect=200)
+                    self.record(size, rep, "static", mode_group, mode_group, after)
+                    spreads.append(yardstick(self.config, static, [result], after))
                     results.append(result)
-            end = self.measure(server, self.static_path, expect=200)
-            self.record(size, rep, "static", mode_group, mode_group, end)
-            spread, moved = yardstick(self.config, start, results, end)
+                    static = after
+            end = static
+            spread = max(s for s, _ in spreads)
+            moved = any(m for _, m in spreads)
             say(
-                f"server {label}: static {start['rps']:.0f}/s at the start, "
-                f"{end['rps']:.0f}/s at the end ({spread:.0f}% apart"
+                f"server {label}: static {start['rps']:.0f}/s first, "
+                f"{end['rps']:.0f}/s last (up to {spread:.0f}% apart around a page"
                 + (", NOISY" if moved else "")
                 + f"); worker RSS {server.max_rss_mb() or 0:.0f} MB; × static: "
                 + ", ".join(
@@ -1332,8 +1346,38 @@ class Bench:
                 self.server_run(size, role, rep, group, pages)
 
     def measure_import(self, role="import"):
+        """The import, with the static CSS measured just before and just
+        after it by an idle server: the import's rate, like a page's, is
+        judged as a ratio to the machine's speed at that moment."""
         files = sorted(str(p) for p in self.files.glob("*.yaml"))
         say(f"import: {len(files)} files into an empty database")
+        if self.static_path is None:
+            raise HarnessError("the import is measured after the pages")
+        with Server(self, f"{role}-yardstick", "small", False) as server:
+            start = self.measure(server, self.static_path, expect=200)
+            result = self.timed_import(files, role)
+            end = self.measure(server, self.static_path, expect=200)
+        reference = statistics.mean([start["rps"], end["rps"]])
+        spread = spread_pct([start["rps"], end["rps"]])
+        if spread > self.config.noisy_spread_pct:
+            result["noise"]["noisy"] = True
+            result["noise"]["reasons"].append(
+                f"static CSS {start['rps']:.0f}/s just before, "
+                f"{end['rps']:.0f}/s just after ({spread:.0f}% apart)"
+            )
+        result.update(
+            reference_rps=round(reference, 1),
+            reference_spread_pct=round(spread, 1),
+            ratio=round(result["careers_per_s"] / reference, 4) if reference else None,
+        )
+        say(
+            f"import: {result['careers_per_s']} careers/s, static CSS "
+            f"{reference:.0f}/s beside it: {fmt(result['ratio'], 4)}"
+            + (" NOISY" if result["noise"]["noisy"] else "")
+        )
+        return result
+
+    def timed_import(self, files, role):
         others_load = self.sampler.others_load()
         before = Snapshot.take(None, self.stack)
         # The import's database backend lives only as long as the command, so
@@ -1714,12 +1758,14 @@ def targets(rows, scale, imported, soak, config, seeded, cache):
         value is not None and value <= threshold,
     )
 
-    value = imported and imported["careers_per_s"]
-    threshold, text = at_least(50)
+    # 50 careers/s where the static CSS is served at 4,500/s (docs/performance.md).
+    value = imported and imported["ratio"]
+    threshold, text = at_least(IMPORT_RATIO)
     add(
         "import_rate",
         f"import_careers of {imported['files'] if imported else '-'} files into an "
-        f"empty database: {text} careers/s",
+        f"empty database: careers/s {text} of the static CSS's req/s "
+        f"({fmt(imported and imported['careers_per_s'], 1)} careers/s)",
         value,
         text,
         value is not None and value >= threshold,
