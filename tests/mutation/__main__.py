@@ -163,7 +163,10 @@ def run_group(name, only, fresh, report_only=False):
     group = load_group(name)
     work = WORK / name
     if report_only:
-        return report(name, group, results(work, group), work, 0)
+        found = results(work, group) if work.is_dir() else {}
+        if not any(found.values()):
+            raise SystemExit(f"No results for {name} yet: run it without --report")
+        return report(name, group, found, work, 0)
     if fresh:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
