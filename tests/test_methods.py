@@ -58,6 +58,14 @@ def test_the_admin_login_refuses_trace(client, db):
     assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT"])
+def test_trace_to_an_unknown_address_is_the_usual_404(client, db, method):
+    """No view to ask which methods it answers: the site's own 404 page."""
+    response = client.generic(method, "/no-such-page/")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.text
+
+
 def test_safe_only_views_answer_get_and_head_alone():
     """A function view marked safe_only answers GET and HEAD, refuses the rest
     with 405, and tells MethodGuardMiddleware the same two methods."""
