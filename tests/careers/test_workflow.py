@@ -257,6 +257,43 @@ def test_publisher_publishes_and_unpublishes(publisher_client):
     assert 'name="status"' in publisher_client.get(change_url(draft)).text
 
 
+def test_publishing_counts_and_records_only_what_changed(publisher_client):
+    """Publishing two drafts and one published career says 2 were published,
+    and records a revision, by the publisher and saying so, for those two only."""
+    drafts = [
+        factories.career(status=CareerPath.Status.DRAFT, slug=slug)
+        for slug in ("first", "second")
+    ]
+    live = factories.career(slug="live")
+    selected = [career.pk for career in (*drafts, live)]
+    response = publisher_client.post(
+        CHANGELIST_URL,
+        {"action": "publish", "_selected_action": selected},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 career paths published."
+    ]
+    publisher = get_user_model().objects.get(username="publisher")
+    for career in drafts:
+        (version,) = Version.objects.get_for_object(career)
+        assert version.field_dict["status"] == "published"
+        assert version.revision.user == publisher
+        assert version.revision.get_comment() == "Status set to Published."
+    assert not Version.objects.get_for_object(live).exists()
+
+    response = publisher_client.post(
+        CHANGELIST_URL,
+        {"action": "unpublish", "_selected_action": [drafts[0].pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 career path unpublished."
+    ]
+    newest = Version.objects.get_for_object(drafts[0]).first()
+    assert newest.revision.get_comment() == "Status set to Unpublished."
+
+
 def test_preview_for_staff_and_404_for_visitors(admin_client, client):
     """Staff see unpublished careers at their public URL, marked and uncacheable."""
     for status in ("draft", "unpublished"):
