@@ -17,6 +17,11 @@ TAG = "!" + "t" * 300
             "(line 2, column 9)",
         ),
         (
+            "slug: x\ntitle: a\x07b\nsummary: \x07\n",
+            "unacceptable character #x0007: control characters are not allowed "
+            "(line 2, column 9)",
+        ),
+        (
             "title: Café\r\nsummary: \x1b\n",
             "unacceptable character #x001b: control characters are not allowed "
             "(line 2, column 10)",
@@ -44,6 +49,7 @@ TAG = "!" + "t" * 300
     ],
     ids=[
         "raw-control-character",
+        "the-first-of-two",
         "its-place-after-wide-characters-and-crlf",
         "unclosed-list",
         "two-documents",

@@ -242,6 +242,20 @@ def test_nesting_within_the_limit_is_read(tmp_path):
     assert "deep.yaml: summary: must be text, not [[[...]]]" in message
 
 
+def test_closed_collections_do_not_deepen_or_shallow_what_follows(tmp_path):
+    """Depth is counted down as collections close: after an empty list, a
+    chain reaching the 21st level is refused there, and one stopping at the
+    20th is read."""
+    deep = "summary: [[], " + "[" * 19 + "]" * 19 + "]\n"
+    message = import_error(write(tmp_path, deep, "deep.yaml"))
+    assert (
+        "deep.yaml: line 1, column 33: lists and mappings nest over 20 deep" in message
+    )
+    within = "summary: [[], " + "[" * 18 + "]" * 18 + "]\n"
+    message = import_error(write(tmp_path, within, "deep.yaml"))
+    assert "deep.yaml: summary: must be text, not [[], [[...]]]" in message
+
+
 def test_admin_refuses_a_bomb_in_a_small_page(admin_client):
     """The admin import answers the bomb with one short problem row."""
     response = upload(admin_client, "lol.yaml", billion_laughs())

@@ -399,3 +399,50 @@ def test_database_refusing_the_second_file_leaves_nothing_written(tmp_path):
     assert rows == dict.fromkeys(rows, 0)
     assert ContentChange.objects.count() == changes
     assert Revision.objects.count() == revisions
+
+
+def career_files(tmp_path, count):
+    """`count` copies of the shipped guide under their own slugs and titles:
+    one category, the same factors and skills."""
+    paths = []
+    for number in range(1, count + 1):
+        data = mlops_data() | {"slug": f"copy-{number}", "title": f"Copy {number}"}
+        paths.append(write(tmp_path, data, f"copy-{number}.yaml"))
+    return paths
+
+
+def test_import_files_records_history_only_when_asked(tmp_path):
+    """Revisions are the command's and the admin's choice (`record`): the
+    function alone writes the careers and no history."""
+    from careers import content
+
+    (path,) = career_files(tmp_path, 1)
+    content.import_files([path])
+    assert CareerPath.objects.filter(slug="copy-1").exists()
+    assert not Revision.objects.exists()
+    content.import_files([path], record=True)
+    assert Revision.objects.get().get_comment() == "Imported from copy-1.yaml"
+
+
+def test_shared_rows_are_looked_up_once_per_import(tmp_path):
+    """Careers that share a category, factors and skills cost the lookups of
+    one career, however many are imported."""
+    from django.test.utils import CaptureQueriesContext
+
+    from careers import content
+
+    def lookups(paths):
+        CareerPath.objects.all().delete()
+        for model in (Category, Factor, Skill):
+            model.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            content.import_files(paths)
+        tables = ('"careers_category"', '"careers_factor"', '"careers_skill"')
+        return sum(
+            q["sql"].startswith("SELECT") and any(t in q["sql"] for t in tables)
+            for q in queries.captured_queries
+        )
+
+    one, three = lookups(career_files(tmp_path, 1)), lookups(career_files(tmp_path, 3))
+    assert one > 0
+    assert three == one
