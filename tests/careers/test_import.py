@@ -446,3 +446,45 @@ def test_shared_rows_are_looked_up_once_per_import(tmp_path):
     one, three = lookups(career_files(tmp_path, 1)), lookups(career_files(tmp_path, 3))
     assert one > 0
     assert three == one
+
+
+def test_checking_a_file_costs_three_queries_whatever_it_holds(db):
+    """The career under its slug, the title's holder and the slug's
+    uniqueness: constraints are left to the database, which enforces them
+    when the import writes, rather than a query per constraint per row."""
+    from django.test.utils import CaptureQueriesContext
+
+    from careers import content
+
+    with CaptureQueriesContext(connection) as queries:
+        content.parse_file(MLOPS_FILE)
+    assert len(queries) == 3
+
+
+def test_an_invalid_slug_is_never_looked_up(tmp_path):
+    """PostgreSQL refuses a query holding NUL, so only a valid slug is
+    looked up; an invalid one is reported."""
+    from django.test.utils import CaptureQueriesContext
+
+    from careers import content
+
+    def slug_lookups(slug):
+        path = write(tmp_path, mlops_data() | {"slug": slug})
+        with CaptureQueriesContext(connection) as queries:
+            try:
+                content.parse_file(path)
+            except content.ContentError as error:
+                problems = error.problems
+            else:
+                problems = []
+        lookups = [
+            q
+            for q in queries.captured_queries
+            if '"careers_careerpath"."slug" =' in q["sql"]
+        ]
+        return len(lookups), problems
+
+    assert slug_lookups("a-slug") == (2, [])
+    count, problems = slug_lookups("not a slug!")
+    assert count == 0
+    assert len(problems) == 1 and problems[0].startswith("career.yaml: slug: ")
