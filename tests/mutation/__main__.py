@@ -219,6 +219,10 @@ def report(name, group, found, work, elapsed):
             m for m, s in statuses.items() if s not in KILLED and m not in equivalent
         ]
         unexplained += alive
+        if not statuses:
+            # Nothing of this file was checked (an --only run): no score.
+            print(f"| {path} | 0 | | | | | not run |")
+            continue
         judged = len(statuses) - len(listed)
         score = 100.0 * killed / judged if judged else 100.0
         lowest = min(lowest, score)
