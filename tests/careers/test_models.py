@@ -454,9 +454,10 @@ def test_the_holder_of_a_title_is_read_in_one_query(django_assert_num_queries):
         assert (holder.title, holder.slug) == ("Data Engineer", "data-engineer")
 
 
-def test_a_title_with_a_nul_is_reported_not_compared():
+def test_a_title_with_a_nul_is_reported_not_compared(django_assert_num_queries):
     """A title holding NUL fails validation on the character; it is never
-    compared in the database (PostgreSQL would refuse the query)."""
+    compared in the database (PostgreSQL would refuse the query), nor is an
+    empty one."""
     career = factories.career(title="Data Engineer")
     career.title = "Data\x00Engineer"
     with pytest.raises(ValidationError) as error:
@@ -464,6 +465,10 @@ def test_a_title_with_a_nul_is_reported_not_compared():
     assert error.value.message_dict == {
         "title": ["contains a control character (U+0000) at position 5"]
     }
+    for title in ("Data\x00Engineer", ""):
+        career.title = title
+        with django_assert_num_queries(0):
+            assert career.title_holder() is None
 
 
 def test_a_guide_keeps_its_own_title():
