@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,10 @@ CHROME_FLAGS = (
 )
 LIGHTHOUSE_TIMEOUT = 180
 ATTEMPTS = 3
+# How many runs judge a performance score below its threshold (the median).
+PERFORMANCE_RUNS = 3
+# As bench/run.py's: runs further apart than this (in %) are noisy.
+NOISY_SPREAD_PCT = 10.0
 STARTUP_TIMEOUT = 60
 
 
@@ -115,20 +120,50 @@ def lost_points(result, category):
             yield f"{ref['id']}: {found['title']}{value}"
 
 
-def run_audits(base_url):
-    """Score every page with every preset: table rows and lost-points lines."""
+def scores_of(result, page, preset):
+    if result.get("runtimeError"):
+        sys.exit(f"{page} {preset}: {result['runtimeError']['message']}")
+    return {c: round(result["categories"][c]["score"] * 100) for c in CATEGORIES}
+
+
+def run_audits(base_url, thresholds):
+    """Score every page with every preset: table rows and lost-points lines.
+
+    Performance is the one timed category, and this machine's speed drifts
+    (docs/performance.md): a performance score below its threshold is
+    measured PERFORMANCE_RUNS times in all and judged by the median, as
+    Lighthouse's documentation advises for variable scores. The other
+    categories do not depend on timing and are judged on the first run.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows, problems = [], []
     for page, path in PAGES.items():
         for preset in PRESETS:
             print(f"Lighthouse: {page} ({path}), {preset}", flush=True)
-            result = audit(base_url + path, preset, RESULTS / f"{page}-{preset}.json")
-            if result.get("runtimeError"):
-                sys.exit(f"{page} {preset}: {result['runtimeError']['message']}")
-            scores = {
-                c: round(result["categories"][c]["score"] * 100) for c in CATEGORIES
-            }
-            rows.append((page, preset, scores))
+            report = RESULTS / f"{page}-{preset}.json"
+            result = audit(base_url + path, preset, report)
+            scores = scores_of(result, page, preset)
+            noisy = None
+            if scores["performance"] < thresholds["performance"]:
+                runs = [scores["performance"]]
+                speeds = [result["environment"]["benchmarkIndex"]]
+                for _ in range(PERFORMANCE_RUNS - 1):
+                    again = audit(base_url + path, preset, report)
+                    runs.append(scores_of(again, page, preset)["performance"])
+                    speeds.append(again["environment"]["benchmarkIndex"])
+                scores["performance"] = round(statistics.median(runs))
+                # Lighthouse's own measure of the machine's speed, taken in
+                # each run: apart by more than the benchmark's noise limit,
+                # the machine drifted under the runs and the miss is reported,
+                # not judged (as `make bench` does with a noisy miss).
+                spread = 100 * (max(speeds) - min(speeds)) / statistics.mean(speeds)
+                if spread > NOISY_SPREAD_PCT:
+                    noisy = f"benchmarkIndex {min(speeds):.0f} to {max(speeds):.0f}"
+                print(
+                    f"  performance in {len(runs)} runs: {runs}, median used; "
+                    f"benchmarkIndex {', '.join(f'{x:.0f}' for x in speeds)}"
+                )
+            rows.append((page, preset, scores, noisy))
             for category, score in scores.items():
                 if score < 100:
                     problems.append(f"{page} {preset} {category} {score}:")
@@ -142,7 +177,7 @@ def print_table(rows, thresholds):
     header = f"{'page':<10} {'preset':<8}" + "".join(f" {c:>14}" for c in CATEGORIES)
     print(header)
     print("-" * len(header))
-    for page, preset, scores in rows:
+    for page, preset, scores, _ in rows:
         print(
             f"{page:<10} {preset:<8}" + "".join(f" {scores[c]:>14}" for c in CATEGORIES)
         )
@@ -213,7 +248,7 @@ def main():
         }
         prepare(env)
         with gunicorn(env, base_url):
-            rows, problems = run_audits(base_url)
+            rows, problems = run_audits(base_url, thresholds)
 
     print()
     print_table(rows, thresholds)
@@ -221,12 +256,18 @@ def main():
     print(f"\n{len(rows)} audits in {elapsed:.0f} s; reports in {RESULTS}/")
     if problems:
         print("\nAudits that cost points:\n" + "\n".join(problems))
-    failed = [
-        f"{page} {preset} {c}: {scores[c]} < {thresholds[c]}"
-        for page, preset, scores in rows
-        for c in CATEGORIES
-        if scores[c] < thresholds[c]
-    ]
+    failed, noisy = [], []
+    for page, preset, scores, drift in rows:
+        for c in CATEGORIES:
+            if scores[c] < thresholds[c]:
+                line = f"{page} {preset} {c}: {scores[c]} < {thresholds[c]}"
+                if c == "performance" and drift:
+                    noisy.append(f"{line} (noisy, not judged: {drift})")
+                else:
+                    failed.append(line)
+    if noisy:
+        print("\nBelow the thresholds while the machine's speed drifted:")
+        print("\n".join(noisy))
     if failed:
         sys.exit("\nBelow the thresholds in package.json:\n" + "\n".join(failed))
 
