@@ -22,6 +22,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+# The benchmark's rule for a yardstick that moved (bench/README.md, Noise).
+from run import NOISY_SPREAD_PCT, spread_pct
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "lighthouse"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -41,8 +44,6 @@ LIGHTHOUSE_TIMEOUT = 180
 ATTEMPTS = 3
 # How many runs judge a performance score below its threshold (the median).
 PERFORMANCE_RUNS = 3
-# As bench/run.py's: runs further apart than this (in %) are noisy.
-NOISY_SPREAD_PCT = 10.0
 STARTUP_TIMEOUT = 60
 
 
@@ -156,8 +157,7 @@ def run_audits(base_url, thresholds):
                 # each run: apart by more than the benchmark's noise limit,
                 # the machine drifted under the runs and the miss is reported,
                 # not judged (as `make bench` does with a noisy miss).
-                spread = 100 * (max(speeds) - min(speeds)) / statistics.mean(speeds)
-                if spread > NOISY_SPREAD_PCT:
+                if spread_pct(speeds) > NOISY_SPREAD_PCT:
                     noisy = f"benchmarkIndex {min(speeds):.0f} to {max(speeds):.0f}"
                 print(
                     f"  performance in {len(runs)} runs: {runs}, median used; "
