@@ -2385,11 +2385,12 @@ def helper_generate(directory, count):
     setup_django()
     import yaml
 
-    from careers import content, synthetic
+    from careers import content
+    from careers.demo import generator
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    items = synthetic.generate(int(count))
+    items = generator.generate(int(count))
     for item in items:
         body = yaml.dump(
             item,

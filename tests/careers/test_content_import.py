@@ -7,7 +7,8 @@ import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careers import content, synthetic
+from careers import content
+from careers.demo import generator
 from careers.models import CareerPath, Category, Factor, SalarySource, Skill
 from tests.conftest import MLOPS_FILE
 
@@ -154,7 +155,7 @@ def test_recording_history_costs_one_query_per_kind_of_child(tmp_path):
     them in one query per kind of child (scores with their factors), not one
     per career or per row."""
     files = []
-    for item in synthetic.generate(3):
+    for item in generator.generate(3):
         path = tmp_path / f"{item['slug']}.yaml"
         path.write_text(yaml.safe_dump(item, allow_unicode=True, sort_keys=False))
         files.append(path)

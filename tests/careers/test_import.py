@@ -307,11 +307,12 @@ def test_every_imported_career_is_in_its_history(db, tmp_path, monkeypatch):
     so each can be rolled back to its imported state."""
     from reversion.models import Version
 
-    from careers import content, synthetic
+    from careers import content
+    from careers.demo import generator
 
     monkeypatch.setattr(content, "REVISION_SIZE", 2)
     files = []
-    for item in synthetic.generate(3):
+    for item in generator.generate(3):
         path = tmp_path / f"{item['slug']}.yaml"
         path.write_text(yaml.safe_dump(item, allow_unicode=True, sort_keys=False))
         files.append(str(path))

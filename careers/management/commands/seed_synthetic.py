@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
 from careers.content import ContentError
-from careers.synthetic import DEFAULT_SEED, MAX_CAREERS, seed_careers
+from careers.demo.generator import DEFAULT_SEED, MAX_CAREERS, seed_careers
 from portal.progress import progress
 
 

@@ -7,7 +7,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from careers import content, synthetic
+from careers import content
+from careers.demo import generator, vocabulary
 from careers.models import (
     CareerPath,
     CareerSkill,
@@ -130,8 +131,8 @@ def test_skills_are_shared_across_careers():
     """Samples draw on one pool of skills, so most skill pages list several careers."""
     seed("--careers", "12")
     skills = Skill.objects.annotate(careers_count=Count("careers"))
-    assert set(skills.values_list("name", flat=True)) <= set(synthetic.SKILLS)
-    assert 20 <= len(synthetic.SKILLS) <= 30
+    assert set(skills.values_list("name", flat=True)) <= set(vocabulary.SKILLS)
+    assert 20 <= len(vocabulary.SKILLS) <= 30
     assert CareerSkill.objects.count() == 72
     assert skills.count() == 27
     assert skills.filter(careers_count__gte=2).count() == 21
@@ -210,17 +211,17 @@ def test_running_twice_changes_nothing():
 
 def test_growing_the_count_keeps_the_first_samples():
     """A larger run starts with exactly the careers of a smaller one."""
-    assert synthetic.generate(10, seed=3)[:5] == synthetic.generate(5, seed=3)
+    assert generator.generate(10, seed=3)[:5] == generator.generate(5, seed=3)
 
 
 def test_more_careers_than_roles_are_numbered():
     """Past the role list, titles get a Roman numeral and slugs a number."""
-    assert len(synthetic.ROLES) == 24
+    assert len(vocabulary.ROLES) == 24
     seed("--careers", "30")
     assert CareerPath.objects.filter(is_sample=True).count() == 30
     second = CareerPath.objects.get(slug="sample-data-analyst-2")
     assert second.title == "Data Analyst II"
-    careers = synthetic.generate(1000)
+    careers = generator.generate(1000)
     assert len({career["slug"] for career in careers}) == 1000
     assert careers[-1]["title"] == "Content Designer XLII"
     assert careers[-1]["slug"] == "sample-content-designer-42"

@@ -1,0 +1,1 @@
+"""Invented sample careers for trying the portal: the generator and its words."""
