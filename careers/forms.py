@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category
+from .shape import QUERY_MAX_LENGTH
 
-QUERY_MAX_LENGTH = 100
 COMPARE_MAX = 3
 
 

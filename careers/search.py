@@ -19,6 +19,7 @@ import functools
 import operator
 import re
 
+from django.apps import apps
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
@@ -45,8 +46,8 @@ from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import shape
 from .fields import without_control_characters
-from .models import CareerPath
 
 CONFIG = "english"
 
@@ -55,18 +56,7 @@ WEIGHTS = {
     "A": ["title"],
     "B": ["summary", "skills__skill__name", "skills__title"],
     "C": [
-        "intro",
-        "why_choose",
-        "good_career_intro",
-        "good_career_summary",
-        "steps_intro",
-        "steps_outro",
-        "progression_intro",
-        "progression_outro",
-        "skills_intro",
-        "education_intro",
-        "education_outro",
-        "outlook",
+        *(text.field for text in shape.TEXTS),
         "steps__title",
         "steps__text",
         "stages__title",
@@ -78,7 +68,7 @@ WEIGHTS = {
 }
 
 # A search is a few words: longer input is cut, which also bounds the SQL.
-MAX_LENGTH = 200
+MAX_LENGTH = shape.QUERY_MAX_LENGTH
 MAX_WORDS = 10
 
 # ts_headline marks matches with these; the summary is stripped of them first,
@@ -108,7 +98,8 @@ def split(lookups):
 
 def child_rows(relation):
     """The rows of a child relation (`steps`…) belonging to the outer career."""
-    model = CareerPath._meta.get_field(relation).related_model
+    career = apps.get_model("careers", "CareerPath")  # (models import this module)
+    model = career._meta.get_field(relation).related_model
     return model.objects.filter(career=OuterRef("pk")).order_by()
 
 

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.http import safe_only
 
-from . import rendering
+from . import rendering, shape
 from .caching import applied_params, cache_public_page
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
@@ -25,7 +25,7 @@ PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
 class CleanPaginationMixin:
     """Pages past the end are 404; a page that is not a number is page 1."""
 
-    paginate_by = 24
+    paginate_by = shape.PAGE_SIZE
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

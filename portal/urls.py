@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("api/", include("careers.api_urls")),
+    path("api/", include("careers.api.urls")),
     path("sitemap.xml", safe_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("feeds/careers/", safe_only(CareerFeed()), name="feed"),

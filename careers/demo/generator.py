@@ -14,7 +14,7 @@ import random
 from django.db import transaction
 from django.utils.text import slugify
 
-from careers import content, derived
+from careers import contentfiles
 from careers.models import CareerPath
 from portal.progress import no_progress
 
@@ -288,14 +288,15 @@ def seed_careers(count, seed=DEFAULT_SEED, progress=no_progress):
         taken = CareerPath.objects.filter(
             slug__in=[item["slug"] for item in items], is_sample=False
         ).values_list("slug", flat=True)
-        if problems := [f"{slug}: slug: used by a real career" for slug in taken]:
-            raise content.ContentError(problems)
+        problems = [
+            contentfiles.Problem(slug, "slug", "used by a real career")
+            for slug in taken
+        ]
+        if problems:
+            raise contentfiles.ContentError(problems)
         parsed = [
-            content.parse_data(item, item["slug"])
+            contentfiles.parse_data(item, item["slug"])
             for item in progress(items, desc="Checking")
         ]
-        shared = content.SharedRows()
-        with derived.deferred():
-            for item in progress(parsed, desc="Writing"):
-                content.write(item, shared)
+        contentfiles.write_all(parsed, progress=progress)
     return parsed

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
 
-from careers.content import dump_career
+from careers.contentfiles import dump_career
 from careers.markup import MARKDOWN_HELP
 from careers.models import (
     CareerPath,

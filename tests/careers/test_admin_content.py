@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from reversion.models import Revision, Version
 
-from careers import content
+from careers import contentfiles
 from careers.models import CareerPath, ContentChange
 from tests import factories
 from tests.careers.test_import import REFUSAL, database_refuses_career
@@ -173,7 +173,7 @@ def test_exporting_several_careers_downloads_a_zip(admin_client, mlops):
     assert archive.namelist() == ["another.yaml", "mlops-engineer.yaml"]
     for career in CareerPath.objects.for_detail():
         text = archive.read(f"{career.slug}.yaml").decode()
-        assert text == content.dump_career(career)
+        assert text == contentfiles.dump_career(career)
 
 
 # The import page
@@ -437,7 +437,7 @@ def test_confirming_imports_the_career_with_a_revision(admin_client, admin_user,
         .replace("\ntitle: MLOps Engineer\n", "\ntitle: Data Wrangler\n")
     )
     exported = CareerPath.objects.for_detail().get(pk=career.pk)
-    assert content.dump_career(exported) == expected
+    assert contentfiles.dump_career(exported) == expected
     versions = Version.objects.get_for_object(career)
     assert versions.count() == 1
     revision = versions.get().revision

@@ -9,7 +9,7 @@ import pytest
 from django import urls
 from django.test import Client
 
-from careers.api import openapi_document
+from careers.api.openapi import openapi_document
 from careers.models import CareerPath
 from tests import factories
 
@@ -367,11 +367,11 @@ def test_other_methods_are_405(mlops, method, url):
 
 @pytest.fixture
 def routes_built_afresh(settings):
-    """careers.api_urls imported again. as_view() runs when the routes are
+    """careers.api.urls imported again. as_view() runs when the routes are
     imported, so a test process that loaded them long ago would miss a change
     there that every new server process has."""
     root = types.ModuleType("fresh_urls")
-    api_urls = importlib.reload(importlib.import_module("careers.api_urls"))
+    api_urls = importlib.reload(importlib.import_module("careers.api.urls"))
     root.urlpatterns = [urls.path("api/", urls.include(api_urls))]
     settings.ROOT_URLCONF = root
 

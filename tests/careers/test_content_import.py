@@ -1,4 +1,4 @@
-"""content.import_files: what must differ between the files of one import,
+"""contentfiles.import_files: what must differ between the files of one import,
 the shared rows they create, and what a terminal is shown."""
 
 import pytest
@@ -7,7 +7,7 @@ import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careers import content
+from careers import contentfiles
 from careers.demo import generator
 from careers.models import CareerPath, Category, Factor, SalarySource, Skill
 from tests.conftest import MLOPS_FILE
@@ -23,8 +23,8 @@ def career_file(tmp_path, name, **changes):
 
 
 def import_problems(*paths):
-    with pytest.raises(content.ContentError) as error:
-        content.import_files(paths)
+    with pytest.raises(contentfiles.ContentError) as error:
+        contentfiles.import_files(paths)
     return error.value.problems
 
 
@@ -59,7 +59,7 @@ def test_titles_differ_as_the_database_tells_them_apart(tmp_path):
         career_file(tmp_path, "a.yaml", slug="a", title="Straße Planner"),
         career_file(tmp_path, "b.yaml", slug="b", title="STRASSE PLANNER"),
     ]
-    content.import_files(paths)
+    contentfiles.import_files(paths)
     assert sorted(CareerPath.objects.values_list("title", flat=True)) == [
         "STRASSE PLANNER",
         "Straße Planner",
@@ -73,14 +73,14 @@ def test_samples_may_share_a_title_with_any_guide(tmp_path):
         career_file(tmp_path, "real.yaml", slug="real"),
         career_file(tmp_path, "sample2.yaml", slug="s2", sample=True),
     ]
-    parsed = content.import_files(paths)
+    parsed = contentfiles.import_files(paths)
     assert [item.career.slug for item in parsed] == ["s1", "real", "s2"]
 
 
 def test_shared_rows_are_created_once_for_every_file(tmp_path):
     """Two files naming the same new category, factors, skills and source
     share one row of each."""
-    content.import_files(
+    contentfiles.import_files(
         [
             career_file(tmp_path, "a.yaml", slug="a", title="A"),
             career_file(tmp_path, "b.yaml", slug="b", title="B"),
@@ -92,7 +92,7 @@ def test_shared_rows_are_created_once_for_every_file(tmp_path):
 
 
 def test_each_file_gets_the_category_it_names(tmp_path):
-    content.import_files(
+    contentfiles.import_files(
         [
             career_file(tmp_path, "a.yaml", slug="a", title="A", category="Design"),
             career_file(tmp_path, "b.yaml", slug="b", title="B", category="Data"),
@@ -106,7 +106,7 @@ def test_each_file_gets_the_category_it_names(tmp_path):
 
 def test_a_new_factor_is_placed_after_the_existing_ones(tmp_path):
     Factor.objects.create(name="Commute", slug="commute", position=40)
-    content.import_files([career_file(tmp_path, "a.yaml")])
+    contentfiles.import_files([career_file(tmp_path, "a.yaml")])
     positions = Factor.objects.order_by("position").values_list("position", "name")
     assert list(positions)[:3] == [
         (40, "Commute"),
@@ -123,7 +123,7 @@ def test_new_rows_get_readable_unique_slugs(tmp_path):
     data["skills"]["items"] = [{"skill": name, "description": "S."} for name in names]
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    content.import_files([path])
+    contentfiles.import_files([path])
     slugs = dict(Skill.objects.values_list("name", "slug"))
     assert [slugs[name] for name in names] == [
         "c",
@@ -143,7 +143,7 @@ def test_progress_is_shown_for_checking_and_writing(tmp_path):
         shown.append((len(items), labels))
         return items
 
-    content.import_files([career_file(tmp_path, "a.yaml")], progress=progress)
+    contentfiles.import_files([career_file(tmp_path, "a.yaml")], progress=progress)
     assert shown == [
         (1, {"desc": "Checking", "unit": "file"}),
         (1, {"desc": "Writing"}),
@@ -159,14 +159,14 @@ def test_recording_history_costs_one_query_per_kind_of_child(tmp_path):
         path = tmp_path / f"{item['slug']}.yaml"
         path.write_text(yaml.safe_dump(item, allow_unicode=True, sort_keys=False))
         files.append(path)
-    content.import_files(files)
+    contentfiles.import_files(files)
     careers = list(CareerPath.objects.order_by("pk"))
     with reversion.create_revision():
-        content.record_careers(careers[:1])  # Content types, cached from now on.
+        contentfiles.record_careers(careers[:1])  # Content types, cached from now on.
     careers = list(CareerPath.objects.order_by("pk"))
 
     with reversion.create_revision(), CaptureQueriesContext(connection) as queries:
-        content.record_careers(careers)
+        contentfiles.record_careers(careers)
 
     tables = [query["sql"].split(" FROM ")[1].split()[0] for query in queries]
     assert tables == [

@@ -6,7 +6,7 @@ import datetime
 import pytest
 import yaml
 
-from careers import content
+from careers import contentfiles
 from careers.models import CareerPath
 from tests.conftest import MLOPS_FILE
 
@@ -24,8 +24,8 @@ def mlops_data():
 
 
 def problems(data):
-    with pytest.raises(content.ContentError) as error:
-        content.parse_data(data, "c.yaml")
+    with pytest.raises(contentfiles.ContentError) as error:
+        contentfiles.parse_data(data, "c.yaml")
     assert str(error.value) == "\n".join(error.value.problems)
     return error.value.problems
 
@@ -249,7 +249,7 @@ def test_what_a_file_leaves_out_takes_its_default():
     data["title"] = "  Padded Title \n"
     del data["progression"]["stages"][1]["currency"]
     data["progression"]["stages"][2]["source"] = {"name": "Survey"}
-    parsed = content.parse_data(data, "c.yaml")
+    parsed = contentfiles.parse_data(data, "c.yaml")
     career = parsed.career
     assert (career.article, career.status, career.is_sample) == ("a", "draft", False)
     assert career.title == "Padded Title"
@@ -283,7 +283,7 @@ def test_what_a_file_leaves_out_takes_its_default():
 def test_publish_at_is_read_in_utc(written, read):
     """A time without an offset is UTC; one with an offset is converted."""
     data = mlops_data() | {"publish_at": written}
-    publish_at = content.parse_data(data, "c.yaml").career.publish_at
+    publish_at = contentfiles.parse_data(data, "c.yaml").career.publish_at
     assert publish_at == read
     assert publish_at.tzinfo is datetime.UTC
 
@@ -291,7 +291,7 @@ def test_publish_at_is_read_in_utc(written, read):
 def test_a_file_for_an_existing_slug_updates_that_career(mlops):
     """Validation knows the file replaces the stored career: same row, same
     creation date, and its own title is not "taken"."""
-    parsed = content.parse_data(mlops_data(), "mlops.yaml")
+    parsed = contentfiles.parse_data(mlops_data(), "mlops.yaml")
     assert parsed.career.pk == mlops.pk
     assert parsed.career.created == mlops.created
     assert not parsed.career._state.adding

@@ -1,9 +1,9 @@
-"""careers.safe_yaml: every YAML error a content file can hold is one line,
+"""careers.contentfiles.safe_yaml: every YAML error a content file can hold is one line,
 with its place in the file, as a person reads it."""
 
 import pytest
 
-from careers import content
+from careers import contentfiles
 
 TAG = "!" + "t" * 300
 
@@ -60,6 +60,6 @@ TAG = "!" + "t" * 300
 def test_yaml_errors_are_one_line_with_their_place(text, expected):
     """The error's own words (cut to 200 characters), then line and column,
     counted in characters from 1."""
-    with pytest.raises(content.ContentError) as error:
-        content.parse_text(text, "c.yaml")
+    with pytest.raises(contentfiles.ContentError) as error:
+        contentfiles.parse_text(text, "c.yaml")
     assert error.value.problems == [f"c.yaml: not valid YAML: {expected}"]

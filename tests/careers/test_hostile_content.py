@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from careers import derived, safe_yaml
+from careers import derived
+from careers.contentfiles import safe_yaml
 from careers.models import CareerPath, Category, Factor, Skill, Step
 from tests import factories
 from tests.conftest import MLOPS_FILE

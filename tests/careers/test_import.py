@@ -307,10 +307,10 @@ def test_every_imported_career_is_in_its_history(db, tmp_path, monkeypatch):
     so each can be rolled back to its imported state."""
     from reversion.models import Version
 
-    from careers import content
+    from careers import contentfiles
     from careers.demo import generator
 
-    monkeypatch.setattr(content, "REVISION_SIZE", 2)
+    monkeypatch.setattr(contentfiles.writer, "REVISION_SIZE", 2)
     files = []
     for item in generator.generate(3):
         path = tmp_path / f"{item['slug']}.yaml"
@@ -415,13 +415,13 @@ def career_files(tmp_path, count):
 def test_import_files_records_history_only_when_asked(tmp_path):
     """Revisions are the command's and the admin's choice (`record`): the
     function alone writes the careers and no history."""
-    from careers import content
+    from careers import contentfiles
 
     (path,) = career_files(tmp_path, 1)
-    content.import_files([path])
+    contentfiles.import_files([path])
     assert CareerPath.objects.filter(slug="copy-1").exists()
     assert not Revision.objects.exists()
-    content.import_files([path], record=True)
+    contentfiles.import_files([path], record=True)
     assert Revision.objects.get().get_comment() == "Imported from copy-1.yaml"
 
 
@@ -430,14 +430,14 @@ def test_shared_rows_are_looked_up_once_per_import(tmp_path):
     one career, however many are imported."""
     from django.test.utils import CaptureQueriesContext
 
-    from careers import content
+    from careers import contentfiles
 
     def lookups(paths):
         CareerPath.objects.all().delete()
         for model in (Category, Factor, Skill):
             model.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
-            content.import_files(paths)
+            contentfiles.import_files(paths)
         tables = ('"careers_category"', '"careers_factor"', '"careers_skill"')
         return sum(
             q["sql"].startswith("SELECT") and any(t in q["sql"] for t in tables)
@@ -455,10 +455,10 @@ def test_checking_a_file_costs_three_queries_whatever_it_holds(db):
     when the import writes, rather than a query per constraint per row."""
     from django.test.utils import CaptureQueriesContext
 
-    from careers import content
+    from careers import contentfiles
 
     with CaptureQueriesContext(connection) as queries:
-        content.parse_file(MLOPS_FILE)
+        contentfiles.parse_file(MLOPS_FILE)
     assert len(queries) == 3
 
 
@@ -467,14 +467,14 @@ def test_an_invalid_slug_is_never_looked_up(tmp_path):
     looked up; an invalid one is reported."""
     from django.test.utils import CaptureQueriesContext
 
-    from careers import content
+    from careers import contentfiles
 
     def slug_lookups(slug):
         path = write(tmp_path, mlops_data() | {"slug": slug})
         with CaptureQueriesContext(connection) as queries:
             try:
-                content.parse_file(path)
-            except content.ContentError as error:
+                contentfiles.parse_file(path)
+            except contentfiles.ContentError as error:
                 problems = error.problems
             else:
                 problems = []

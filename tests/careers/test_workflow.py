@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from careers import workflow
+from careers import publishing
 from careers.models import DERIVED_FIELDS, CareerPath
 from tests import factories
 from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data, row_titles
@@ -399,7 +399,7 @@ def test_copies_are_numbered_and_fit_their_fields():
     """Each further copy of a guide gets the next number in its slug and
     title, both cut to fit their columns with the number kept."""
     original = factories.career(title="Original", slug="original")
-    copies = [workflow.duplicate_as_draft(original) for _ in range(3)]
+    copies = [publishing.duplicate_as_draft(original) for _ in range(3)]
     assert [(c.slug, c.title) for c in copies] == [
         ("original-copy", "Copy of Original"),
         ("original-copy-2", "Copy of Original (2)"),
@@ -407,7 +407,7 @@ def test_copies_are_numbered_and_fit_their_fields():
     ]
 
     long = factories.career(title="T" * 150, slug="s" * 150)
-    first, second = (workflow.duplicate_as_draft(long) for _ in range(2))
+    first, second = (publishing.duplicate_as_draft(long) for _ in range(2))
     assert (first.slug, second.slug) == ("s" * 140, "s" * 140 + "-2")
     assert (first.title, second.title) == (
         "Copy of " + "T" * 142,

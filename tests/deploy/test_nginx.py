@@ -140,12 +140,7 @@ def django_upload_limit():
     """The admin import's per-upload limit, as Django has it by default."""
     from django.conf import settings
 
-    limit = getattr(settings, "CONTENT_UPLOAD_MAX_BYTES", None)
-    if limit is None:
-        from careers import admin_content
-
-        limit = admin_content.MAX_TOTAL_SIZE
-    return limit
+    return settings.CONTENT_UPLOAD_MAX_BYTES
 
 
 # Visitors

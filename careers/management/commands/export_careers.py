@@ -2,7 +2,7 @@ import functools
 
 from django.core.management.base import BaseCommand, CommandError
 
-from careers.content import ExportConflict, export_careers
+from careers.contentfiles import ExportConflict, export_careers
 from careers.models import CareerPath
 from portal.progress import progress
 

@@ -3,7 +3,7 @@ import functools
 from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
-from careers.content import ContentError, import_files
+from careers.contentfiles import ContentError, import_files
 from portal.progress import progress
 
 

@@ -3,7 +3,7 @@ import functools
 from django.core.management.base import BaseCommand, CommandError
 
 from careers import derived
-from careers.content import ContentError
+from careers.contentfiles import ContentError
 from careers.demo.generator import DEFAULT_SEED, MAX_CAREERS, seed_careers
 from portal.progress import progress
 

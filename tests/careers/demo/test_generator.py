@@ -7,7 +7,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from careers import content
+from careers import contentfiles
 from careers.demo import generator, vocabulary
 from careers.models import (
     CareerPath,
@@ -39,7 +39,7 @@ def seed_error(*args):
 def dumps():
     """Every sample career as its content file, by slug."""
     careers = CareerPath.objects.filter(is_sample=True).for_detail().order_by("slug")
-    return {career.slug: content.dump_career(career) for career in careers}
+    return {career.slug: contentfiles.dump_career(career) for career in careers}
 
 
 def rows():
@@ -229,11 +229,11 @@ def test_more_careers_than_roles_are_numbered():
 
 def test_mlops_guide_is_untouched(mlops):
     """Seeding leaves the real MLOps guide, its factors and its skills as they were."""
-    before = content.dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk))
+    before = contentfiles.dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk))
     factors = list(Factor.objects.values_list("pk", "name", "position"))
     skills = list(mlops.skills.values_list("skill__pk", "skill__name"))
     seed("--careers", "12")
-    after = content.dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk))
+    after = contentfiles.dump_career(CareerPath.objects.for_detail().get(pk=mlops.pk))
     assert after == before == MLOPS_FILE.read_text()
     assert list(Factor.objects.values_list("pk", "name", "position")) == factors
     assert list(mlops.skills.values_list("skill__pk", "skill__name")) == skills
@@ -246,7 +246,7 @@ def test_mlops_import_after_seeding_is_unchanged(db):
     seed("--careers", "12")
     call_command("import_careers", str(MLOPS_FILE), stdout=StringIO())
     mlops = CareerPath.objects.for_detail().get(slug="mlops-engineer")
-    assert content.dump_career(mlops) == MLOPS_FILE.read_text()
+    assert contentfiles.dump_career(mlops) == MLOPS_FILE.read_text()
     assert not mlops.is_sample
 
 

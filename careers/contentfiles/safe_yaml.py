@@ -2,7 +2,7 @@
 YAML as content files may use it: no anchors, no aliases, no deep nesting,
 and messages that quote at most about QUOTE_MAX characters of any value.
 
-A leaf module: it knows YAML and nothing of careers.
+It knows YAML and nothing of careers.
 """
 
 import reprlib
@@ -14,6 +14,8 @@ from yaml.error import Mark
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
+
+from .problems import Problem
 
 # A message quotes at most about this many characters of a bad value, so that
 # it cannot grow with the value (a 300-byte file can hold a billion strings).
@@ -114,10 +116,10 @@ def problem(filename, error):
     mark = error.problem_mark
     where = f"line {mark.line + 1}, column {mark.column + 1}"
     if isinstance(error, RefusedYAML):
-        return f"{filename}: {where}: {error.problem}"
+        return Problem(filename, "", f"{where}: {error.problem}")
     parts = [error.context, error.problem]
     text = ": ".join(clip(str(part), 200) for part in parts if part)
-    return f"{filename}: not valid YAML: {text} ({where})"
+    return Problem(filename, "", f"not valid YAML: {text} ({where})")
 
 
 def load(text):

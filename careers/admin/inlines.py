@@ -1,0 +1,121 @@
+"""The lists of a career's children, edited on its one admin page."""
+
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableTabularInline,
+)
+from django.contrib import admin
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+
+from .. import publishing
+from ..markup import MARKDOWN_HELP
+from ..models import CareerSkill, EducationRequirement, FactorScore, Stage, Step
+
+
+class CareerChildFormSet(BaseInlineFormSet):
+    """Saves rows that trade unique values (positions, factors, skills).
+
+    Django saves one row at a time, so swapping the positions of two steps, or
+    the factors of two scores, collides with the row that still holds the
+    value. The formset has already checked that the rows are unique as a
+    whole, so the changed and deleted rows are removed first; saving then
+    inserts each changed row again under its own primary key.
+    """
+
+    def clean(self):
+        if "position" in self.form.base_fields:
+            self.fill_positions()
+        super().clean()
+
+    def fill_positions(self):
+        """A row without a position (a new one, or one whose position was
+        emptied) goes after the others, in form order."""
+        forms = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not self._should_delete_form(form)
+        ]
+        following = max((f.cleaned_data.get("position") or 0 for f in forms), default=0)
+        for form in forms:
+            if form.has_changed() and form.cleaned_data.get("position") is None:
+                following += 1
+                # What is saved is the instance, which the form built already.
+                form.instance.position = following
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit and "position" in self.form.base_fields:
+            # Deleting or moving rows leaves gaps: number them 1, 2, 3… again.
+            publishing.renumber_positions(self.instance)
+        return saved
+
+    def save_existing_objects(self, commit=True):
+        if commit:
+            stale = [
+                form.instance.pk
+                for form in self.initial_forms
+                if self._should_delete_form(form) or form.has_changed()
+            ]
+            self.model._default_manager.filter(pk__in=stale).delete()
+        return super().save_existing_objects(commit)
+
+
+class MarkdownHelpMixin:
+    """Long texts accept Markdown: remind editors of the syntax beside each."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and field is not None:
+            field.help_text = " ".join(
+                filter(None, [str(db_field.help_text), str(MARKDOWN_HELP)])
+            )
+        return field
+
+
+class PositionedFormSet(CustomInlineFormSetMixin, CareerChildFormSet):
+    """Drag-and-drop ordering (django-admin-sortable2) on our child formset."""
+
+
+class PositionedInline(MarkdownHelpMixin, SortableTabularInline):
+    # django-admin-sortable2 makes the position a hidden, optional field.
+    formset = PositionedFormSet
+    extra = 0
+    ordering = ["position"]
+
+
+class FactorScoreInline(MarkdownHelpMixin, admin.TabularInline):
+    model = FactorScore
+    formset = CareerChildFormSet
+    extra = 0
+    ordering = ["factor__position"]
+    autocomplete_fields = ["factor"]
+
+
+class StepInline(PositionedInline):
+    model = Step
+    fields = ["position", "title", "text"]
+
+
+class StageInline(PositionedInline):
+    model = Stage
+    fields = [
+        "position",
+        "title",
+        "description",
+        "salary_min",
+        "salary_max",
+        "currency",
+        "source",
+    ]
+
+
+class CareerSkillInline(PositionedInline):
+    model = CareerSkill
+    fields = ["position", "skill", "title", "description"]
+    autocomplete_fields = ["skill"]
+
+
+class EducationInline(PositionedInline):
+    model = EducationRequirement
+    fields = ["position", "kind", "title", "text"]

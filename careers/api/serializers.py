@@ -1,0 +1,88 @@
+"""The API's bodies, built from the careers' and skills' rows."""
+
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+
+from ..contentfiles import career_to_dict
+from ..models import Stage
+from .base import absolute
+
+
+def score(value):
+    return None if value is None else round(float(value), 1)
+
+
+def with_salary_span(careers):
+    """Annotate the figures of CareerPath.salary_span() in the listing's query."""
+    stages = (
+        Stage.objects.filter(career=OuterRef("pk"), salary_min__isnull=False)
+        .order_by()
+        .values("career")
+    )
+
+    def per_career(aggregate):
+        return Subquery(stages.annotate(value=aggregate).values("value"))
+
+    return careers.annotate(
+        salary_low=per_career(Min("salary_min")),
+        salary_high=per_career(Max("salary_max")),
+        salary_currency=per_career(Min("currency")),
+        salary_currencies=per_career(Count("currency", distinct=True)),
+    )
+
+
+def salary_span(career):
+    # As CareerPath.salary_span(): no span over mixed currencies.
+    if career.salary_low is None or career.salary_currencies != 1:
+        return None
+    return {
+        "min": career.salary_low,
+        "max": career.salary_high,
+        "currency": career.salary_currency,
+    }
+
+
+def career_summary(request, career):
+    return {
+        "slug": career.slug,
+        "title": career.title,
+        "summary": career.summary,
+        "category": {"name": career.category.name, "slug": career.category.slug},
+        "overall_score": score(career.overall_score),
+        "salary_span": salary_span(career),
+        "url": request.build_absolute_uri(career.get_absolute_url()),
+        "api_url": absolute(request, "career", slug=career.slug),
+    }
+
+
+def career_detail(request, career):
+    """A career loaded with for_detail(): its content file, and links."""
+    return {
+        **career_to_dict(career),
+        "url": request.build_absolute_uri(career.get_absolute_url()),
+        "api_url": absolute(request, "career", slug=career.slug),
+        "overall_score": score(career.overall_score),
+        "updated": career.updated,
+    }
+
+
+def skill_summary(request, skill):
+    return {
+        "name": skill.name,
+        "slug": skill.slug,
+        "description": skill.description,
+        "career_count": skill.career_count,
+        "url": request.build_absolute_uri(skill.get_absolute_url()),
+        "api_url": absolute(request, "skill", slug=skill.slug),
+    }
+
+
+def skill_career(request, entry):
+    """A career that needs the skill, from its CareerSkill `entry`."""
+    return {
+        "slug": entry.career.slug,
+        "title": entry.career.title,
+        "heading": entry.heading,
+        "description": entry.description,
+        "url": request.build_absolute_uri(entry.career.get_absolute_url()),
+        "api_url": absolute(request, "career", slug=entry.career.slug),
+    }

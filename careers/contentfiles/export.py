@@ -1,0 +1,205 @@
+"""
+Careers as content files: the import's format, written back.
+
+An export imports again to the same career, and exports again to the same
+bytes: keys in the guide's order (careers.shape), empty optional values left
+out.
+"""
+
+import datetime
+from pathlib import Path
+
+import yaml
+
+from portal.progress import no_progress
+
+from .. import shape
+from ..models import CareerPath
+
+HEADER = (
+    "# Career Portal content file: one career path. Format: docs/content-format.md\n"
+)
+
+
+class ContentDumper(yaml.SafeDumper):
+    """Writes multi-line text as literal blocks, so files read like documents."""
+
+
+def represent_text(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+ContentDumper.add_representer(str, represent_text)
+
+
+def compact(mapping):
+    """Drop empty optional values so files stay short and stable. Every list
+    is required, so an empty one stays: the file must import again."""
+    return {key: value for key, value in mapping.items() if value not in ("", None)}
+
+
+def source_to_dict(source):
+    if source is None:
+        return None
+    return compact(
+        {"name": source.name, "url": source.url, "retrieved_on": source.retrieved_on}
+    )
+
+
+def career_to_dict(career):
+    """The content-file form of a career loaded with for_detail()."""
+    head = {
+        "slug": career.slug,
+        "title": career.title,
+        "article": career.article,
+        "category": career.category.name,
+        "status": career.status,
+        "publish_at": career.publish_at and career.publish_at.astimezone(datetime.UTC),
+        "last_reviewed": career.last_reviewed,
+        "sample": career.is_sample or None,
+        "summary": career.summary,
+    }
+    body = {}
+    for item in shape.body():
+        if isinstance(item, shape.Text):
+            body[item.field] = getattr(career, item.field)
+            continue
+        texts = shape.section_texts(item.name)
+        lists = SECTION_WRITERS[item.name](career)
+        body[item.name] = compact(
+            {
+                key: getattr(career, texts[key].field) if key in texts else lists[key]
+                for key in item.keys
+            }
+        )
+    return compact(head | body)
+
+
+def scores_to_dict(career):
+    return {
+        "scores": [
+            {"factor": s.factor.name, "score": s.score, "reason": s.reason}
+            for s in career.scores.all()
+        ]
+    }
+
+
+def steps_to_dict(career):
+    return {"items": [{"title": s.title, "text": s.text} for s in career.steps.all()]}
+
+
+def stages_to_dict(career):
+    """The stages, with their source given once when they share it."""
+    stages = list(career.stages.all())
+    sources = {stage.source_id for stage in stages}
+    shared_source = stages[0].source if len(sources) == 1 and stages else None
+
+    def stage_to_dict(stage):
+        entry = {"title": stage.title}
+        if stage.has_salary:
+            entry |= {
+                "salary_min": stage.salary_min,
+                "salary_max": stage.salary_max,
+                "currency": stage.currency,
+            }
+        if shared_source is None and stage.source is not None:
+            entry["source"] = source_to_dict(stage.source)
+        entry["description"] = stage.description
+        return entry
+
+    return {
+        "source": source_to_dict(shared_source),
+        "stages": [stage_to_dict(stage) for stage in stages],
+    }
+
+
+def skills_to_dict(career):
+    return {
+        "items": [
+            compact(
+                {
+                    "skill": entry.skill.name,
+                    "title": entry.title,
+                    "description": entry.description,
+                }
+            )
+            for entry in career.skills.all()
+        ]
+    }
+
+
+def education_to_dict(career):
+    return {
+        "items": [
+            {"kind": item.kind, "title": item.title, "text": item.text}
+            for item in career.education.all()
+        ]
+    }
+
+
+# Each section's list (and the progression's shared source), by the section's
+# name in careers.shape: the readers' counterparts (parse.SECTION_READERS).
+SECTION_WRITERS = {
+    "good_career": scores_to_dict,
+    "steps": steps_to_dict,
+    "progression": stages_to_dict,
+    "skills": skills_to_dict,
+    "education": education_to_dict,
+}
+
+
+def dump_career(career):
+    body = yaml.dump(
+        career_to_dict(career),
+        Dumper=ContentDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+    )
+    return HEADER + body
+
+
+class ExportConflict(Exception):
+    """Files that an export would overwrite with different content."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        super().__init__(", ".join(map(str, paths)))
+
+
+def export_careers(directory, slugs=None, *, force=False, progress=no_progress):
+    """Write one `<slug>.yaml` per career into `directory`; return the paths.
+
+    Raises ExportConflict, writing nothing, if a file there already holds
+    something else, unless `force`; a file that holds the same is left as is.
+    """
+    directory = Path(directory)
+    careers = CareerPath.objects.for_detail().order_by("slug")
+    if slugs:
+        careers = careers.filter(slug__in=slugs)
+    careers = [(career, directory / f"{career.slug}.yaml") for career in careers]
+    unchanged, conflicts = set(), []
+    if not force:
+        # Each career is dumped once: here if its file exists, else below.
+        for career, path in careers:
+            if path.exists() or path.is_symlink():
+                if holds(path, dump_career(career)):
+                    unchanged.add(path)
+                else:
+                    conflicts.append(path)
+    if conflicts:
+        raise ExportConflict(conflicts)
+    directory.mkdir(parents=True, exist_ok=True)
+    for career, path in progress(careers, desc="Exporting"):
+        if path not in unchanged:
+            path.write_text(dump_career(career), encoding="utf-8")
+    return [path for _career, path in careers]
+
+
+def holds(path, text):
+    """Whether the file at `path` holds exactly `text`."""
+    try:
+        return path.read_bytes() == text.encode()
+    except OSError:  # a directory, a dangling link: not the same
+        return False

@@ -1,0 +1,250 @@
+"""
+Reading one content file into unsaved models, or every problem it has.
+
+The career's own fields and texts come from careers.shape; each section's
+list has a small reader of its own below (SECTION_READERS).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .. import shape
+from ..models import (
+    CareerPath,
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+)
+from . import safe_yaml
+from .problems import ContentError, Problem, too_large
+from .reader import Reader, place
+from .safe_yaml import quote
+
+SOURCE_KEYS = ["name", "url", "retrieved_on"]
+
+
+@dataclass
+class ParsedCareer:
+    """A validated content file, as unsaved model instances."""
+
+    filename: str
+    career: CareerPath
+    category: str
+    scores: list = field(default_factory=list)  # (factor name, FactorScore)
+    steps: list = field(default_factory=list)
+    stages: list = field(default_factory=list)  # (source dict or None, Stage)
+    skills: list = field(default_factory=list)  # (skill name, CareerSkill)
+    education: list = field(default_factory=list)
+
+
+def parse_file(path):
+    """Read and validate one content file; return a ParsedCareer or raise."""
+    path = Path(path)
+    limit = settings.CONTENT_FILE_MAX_BYTES
+    try:
+        with path.open("rb") as file:
+            # Never more than the limit, whatever the path is (/dev/zero: the
+            # size of anything but a regular file is given as 0, unknown).
+            data = file.read(limit + 1)
+            size = path.stat().st_size
+        if len(data) > limit:
+            raise ContentError([too_large(path.name, size)])
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(
+            [Problem(path.name, "", f"cannot be read: {error}")]
+        ) from error
+    return parse_text(text, path.name)
+
+
+def parse_text(text, filename):
+    try:
+        data = safe_yaml.load(text)
+    except yaml.YAMLError as error:
+        raise ContentError([safe_yaml.problem(filename, error)]) from error
+    return parse_data(data, filename)
+
+
+def parse_data(data, filename):
+    """Validate one career path already read from YAML (or built in code)."""
+    if not isinstance(data, dict):
+        raise ContentError(
+            [Problem(filename, "", "must hold one career path as a mapping")]
+        )
+    reader = Reader(filename)
+    reader.check_keys(data, "", shape.file_keys())
+
+    career = CareerPath(
+        slug=reader.text(data, "slug", ""),
+        title=reader.text(data, "title", ""),
+        article=reader.text(data, "article", "", required=False) or "a",
+        status=reader.text(data, "status", "", required=False) or "draft",
+        is_sample=reader.boolean(data, "sample", ""),
+        publish_at=reader.moment(data, "publish_at", ""),
+        last_reviewed=reader.date(data, "last_reviewed", ""),
+        summary=reader.text(data, "summary", ""),
+    )
+    for text in shape.TEXTS:
+        if not text.section:
+            value = reader.text(data, text.field, "", required=text.required)
+            setattr(career, text.field, value)
+    parsed = ParsedCareer(
+        filename=filename,
+        career=career,
+        category=reader.name(data, "category", "", Category),
+    )
+    for section in shape.SECTIONS:
+        values = reader.mapping(data, section.name, "", allowed=list(section.keys))
+        for key, text in shape.section_texts(section.name).items():
+            value = reader.text(values, key, section.name, required=text.required)
+            setattr(career, text.field, value)
+        SECTION_READERS[section.name](reader, values, section, parsed)
+
+    # A file updates the career with its slug in place, keeping its row and
+    # creation date; validation must know that to check uniqueness.
+    existing = valid_slug(career.slug) and (
+        CareerPath.objects.filter(slug=career.slug).first()
+    )
+    if existing:
+        career.pk, career.created = existing.pk, existing.created
+        career._state.adding = False
+    reader.full_clean(career, "", exclude=["category"])
+    if reader.problems:
+        raise ContentError(reader.all_problems())
+    return parsed
+
+
+def valid_slug(slug):
+    # Only a valid slug is looked up: PostgreSQL refuses a query with NUL.
+    try:
+        CareerPath._meta.get_field("slug").run_validators(slug)
+    except ValidationError:
+        return False
+    return True
+
+
+def entries(reader, values, section, allowed):
+    """(position, path, mapping) of each entry of the section's list."""
+    items = reader.items(values, section.items, section.name, allowed=allowed)
+    for position, (where, item) in enumerate(items, start=1):
+        yield position, where, item
+
+
+def once(reader, seen, name, where, key, listed):
+    """Record that the entry at `where` names `name` under `key`; a problem if
+    an earlier entry did."""
+    if name and name in seen:
+        message = f"{quote(name)} is already {listed} at {seen[name]}"
+        reader.problem(place(where, key), message)
+    seen[name] = where
+
+
+def read_scores(reader, values, section, parsed):
+    seen = {}
+    for _position, where, item in entries(
+        reader, values, section, ["factor", "score", "reason"]
+    ):
+        factor = reader.name(item, "factor", where, Factor)
+        once(reader, seen, factor, where, "factor", "scored")
+        score = FactorScore(
+            score=reader.integer(item, "score", where),
+            reason=reader.text(item, "reason", where),
+        )
+        reader.full_clean(score, where, exclude=["career", "factor"])
+        parsed.scores.append((factor, score))
+
+
+def read_steps(reader, values, section, parsed):
+    for position, where, item in entries(reader, values, section, ["title", "text"]):
+        step = Step(
+            position=position,
+            title=reader.text(item, "title", where),
+            text=reader.text(item, "text", where),
+        )
+        reader.full_clean(step, where, exclude=["career"])
+        parsed.steps.append(step)
+
+
+STAGE_KEYS = ["title", "salary_min", "salary_max", "currency", "source", "description"]
+
+
+def read_stages(reader, values, section, parsed):
+    default_source = read_source(reader, values, section.name)
+    for position, where, item in entries(reader, values, section, STAGE_KEYS):
+        stage = Stage(
+            position=position,
+            title=reader.text(item, "title", where),
+            description=reader.text(item, "description", where),
+            salary_min=reader.integer(item, "salary_min", where, required=False),
+            salary_max=reader.integer(item, "salary_max", where, required=False),
+            currency=reader.text(item, "currency", where, required=False) or "USD",
+        )
+        reader.full_clean(stage, where, exclude=["career", "source"])
+        source = (
+            read_source(reader, item, where) if "source" in item else default_source
+        )
+        parsed.stages.append((source, stage))
+
+
+def read_source(reader, data, path):
+    source = reader.mapping(data, "source", path, allowed=SOURCE_KEYS, required=False)
+    if not source:
+        return None
+    where = place(path, "source")
+    values = {
+        "name": reader.text(source, "name", where),
+        "url": reader.text(source, "url", where, required=False),
+        "retrieved_on": reader.date(source, "retrieved_on", where),
+    }
+    reader.full_clean(SalarySource(**values), where, exclude=[])
+    return values
+
+
+def read_skills(reader, values, section, parsed):
+    seen = {}
+    for position, where, item in entries(
+        reader, values, section, ["skill", "title", "description"]
+    ):
+        name = reader.name(item, "skill", where, Skill)
+        once(reader, seen, name, where, "skill", "listed")
+        entry = CareerSkill(
+            position=position,
+            title=reader.text(item, "title", where, required=False),
+            description=reader.text(item, "description", where),
+        )
+        reader.full_clean(entry, where, exclude=["career", "skill"])
+        parsed.skills.append((name, entry))
+
+
+def read_education(reader, values, section, parsed):
+    for position, where, item in entries(
+        reader, values, section, ["kind", "title", "text"]
+    ):
+        requirement = EducationRequirement(
+            position=position,
+            kind=reader.text(item, "kind", where),
+            title=reader.text(item, "title", where),
+            text=reader.text(item, "text", where),
+        )
+        reader.full_clean(requirement, where, exclude=["career"])
+        parsed.education.append(requirement)
+
+
+# Each section's list, by the section's name in careers.shape.
+SECTION_READERS = {
+    "good_career": read_scores,
+    "steps": read_steps,
+    "progression": read_stages,
+    "skills": read_skills,
+    "education": read_education,
+}

@@ -1,0 +1,50 @@
+"""What is wrong with content files: one Problem per fault, raised together."""
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+# Problems listed per file: enough to fix a file, not one per key of a
+# megabyte of junk.
+MAX_PROBLEMS = 50
+
+
+class Problem(str):
+    """One problem, read as `file: path: message`, that keeps its parts for
+    those who show them apart (the admin's report). The path (`steps.items[0]
+    .title`) is empty for a problem of the whole file, and the file for one of
+    the whole import."""
+
+    file: str
+    path: str
+    message: str
+
+    def __new__(cls, file, path, message):
+        problem = super().__new__(
+            cls, ": ".join(part for part in (file, path, message) if part)
+        )
+        problem.file, problem.path, problem.message = file, path, message
+        return problem
+
+
+class ContentError(Exception):
+    """Raised with every problem found, one `file: path: message` line each."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def too_large(filename, size):
+    """The problem of a file over CONTENT_FILE_MAX_BYTES (size 0: unknown)."""
+    limit = file_size(settings.CONTENT_FILE_MAX_BYTES)
+    size = file_size(size) if size else f"more than {limit}"
+    return Problem(
+        filename,
+        "",
+        f"is {size}; a content file may be at most {limit} (CONTENT_FILE_MAX_BYTES)",
+    )
+
+
+def file_size(size):
+    # filesizeformat() joins with a no-break space, for HTML.
+    return filesizeformat(size).replace("\xa0", " ")

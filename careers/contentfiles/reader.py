@@ -1,0 +1,189 @@
+"""Typed values out of a parsed content file, with every problem recorded at
+its place in the file (`steps.items[0].title`)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from .. import shape
+from .problems import MAX_PROBLEMS, Problem
+from .safe_yaml import clip, quote
+
+# Where a career's field is in a file, when not at the top under its name:
+# good_career_summary is good_career.summary.
+FILE_PATHS = {text.field: text.path for text in shape.TEXTS if text.section}
+
+
+def place(path, key):
+    """Where `key` is in a file: `steps.items[0].title`, or `title` at the top."""
+    return f"{path}.{key}" if path else key
+
+
+class Reader:
+    """Reads typed values out of parsed YAML, recording problems by field path."""
+
+    def __init__(self, filename):
+        self.filename = filename
+        self.problems = []
+        self.problem_paths = set()
+        self.unlisted = 0
+
+    def problem(self, path, message):
+        self.problem_paths.add(path)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.filename, path, message))
+        else:
+            self.unlisted += 1
+
+    def all_problems(self):
+        more = [Problem(self.filename, "", f"and {self.unlisted} more problem(s)")]
+        return self.problems + (more if self.unlisted else [])
+
+    def mapping(self, data, key, path, *, allowed, required=True):
+        value = data.get(key) if isinstance(data, dict) else None
+        where = place(path, key)
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return {}
+        if not isinstance(value, dict):
+            self.problem(
+                where, f"must be a mapping of keys to values, not {quote(value)}"
+            )
+            return {}
+        self.check_keys(value, where, allowed)
+        return value
+
+    def check_keys(self, data, path, allowed):
+        for key in data:
+            if key not in allowed:
+                name = key if isinstance(key, str) else quote(key)
+                name = clip(name)
+                where = place(path, name)
+                self.problem(
+                    where, f"unknown field; expected one of {', '.join(allowed)}"
+                )
+
+    def items(self, data, key, path, *, allowed, required=True):
+        """The list under `key`, yielding (path, mapping) for each entry."""
+        value = data.get(key)
+        where = place(path, key)
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list, not {quote(value)}")
+            return
+        for index, item in enumerate(value):
+            item_path = f"{where}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(
+                    item_path, f"must be a mapping of keys to values, not {quote(item)}"
+                )
+                continue
+            self.check_keys(item, item_path, allowed)
+            yield item_path, item
+
+    def text(self, data, key, path, *, required=True):
+        value = data.get(key)
+        where = place(path, key)
+        if value is None or value == "":
+            if required:
+                self.problem(where, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.problem(where, f"must be text, not {quote(value)}")
+            return ""
+        return value.strip()
+
+    def boolean(self, data, key, path):
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            where = place(path, key)
+            self.problem(where, f"must be true or false, not {quote(value)}")
+            return False
+        return value
+
+    def integer(self, data, key, path, *, required=True):
+        value = data.get(key)
+        where = place(path, key)
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(where, f"must be a whole number, not {quote(value)}")
+            return None
+        return value
+
+    def date(self, data, key, path):
+        value = data.get(key)
+        if value is None or (
+            isinstance(value, datetime.date)
+            and not isinstance(value, datetime.datetime)
+        ):
+            return value
+        where = place(path, key)
+        self.problem(where, f"must be a date written as YYYY-MM-DD, not {quote(value)}")
+        return None
+
+    def moment(self, data, key, path):
+        """A date and time; without an offset it is read as UTC."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, datetime.datetime):
+            where = place(path, key)
+            self.problem(
+                where,
+                "must be a date and time written as YYYY-MM-DD HH:MM:SS+00:00, "
+                f"not {quote(value)}",
+            )
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        return value.astimezone(datetime.UTC)
+
+    def name(self, data, key, path, model):
+        """The name of a shared row (category, factor, skill), held to the
+        limits of `model.name` as the database will hold it."""
+        value = self.text(data, key, path)
+        where = place(path, key)
+        if value:
+            try:
+                value = model._meta.get_field("name").clean(value, None)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.problem(where, message)
+        return value
+
+    def full_clean(self, instance, path, exclude):
+        """Run the model's own validation, reporting errors under `path`, at
+        the place in the file of each field.
+
+        Fields already reported as missing or mistyped are not checked again.
+        """
+        exclude = [
+            *exclude,
+            *(
+                f.name
+                for f in instance._meta.fields
+                if place(path, FILE_PATHS.get(f.name, f.name)) in self.problem_paths
+            ),
+        ]
+        try:
+            # Each check constraint has a twin in Python (a validator, the
+            # choices or clean()) that gives the message; checking it in the
+            # database too would cost a query per constraint per row, and the
+            # database still enforces it when the import writes.
+            instance.full_clean(exclude=exclude, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                where = (
+                    path
+                    if name == "__all__"
+                    else place(path, FILE_PATHS.get(name, name))
+                )
+                for message in messages:
+                    self.problem(where, message)

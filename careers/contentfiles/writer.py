@@ -1,0 +1,257 @@
+"""
+Writing validated careers: the one writer of the import command, the admin's
+import and the demo's sample careers.
+
+Import is all-or-nothing: every file is read and validated before anything
+is written, and the writes happen in one transaction, so a bad file leaves
+the database as it was.
+"""
+
+import itertools
+from contextlib import nullcontext
+
+import reversion
+from django.db import DatabaseError, transaction
+from django.db.models import Max, prefetch_related_objects
+from django.utils.text import slugify
+
+from portal.progress import no_progress
+
+from .. import derived, shape
+from ..models import (
+    CareerSkill,
+    Category,
+    EducationRequirement,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+    Step,
+)
+from .parse import parse_file
+from .problems import ContentError, Problem
+from .safe_yaml import quote
+
+
+def import_files(paths, *, dry_run=False, record=False, progress=no_progress):
+    """Validate every file, then write them all in one transaction.
+
+    Returns the ParsedCareer of each file. Raises ContentError listing every
+    problem in every file, in which case nothing has been written. `record`
+    adds each career to its history, in revisions of REVISION_SIZE careers:
+    one revision of many careers costs reversion time in the square of their
+    rows, and one per career costs queries. `progress` wraps the reading and
+    the writing (portal.progress.progress on a terminal).
+    """
+    parsed, problems, others = [], [], OtherFiles()
+    for path in progress(paths, desc="Checking", unit="file"):
+        try:
+            item = parse_file(path)
+        except ContentError as error:
+            problems.extend(error.problems)
+            continue
+        problems.extend(others.problems(item))
+        parsed.append(item)
+    if problems:
+        raise ContentError(problems)
+    if dry_run:
+        return parsed
+    try:
+        write_all(parsed, record=record, revision_size=REVISION_SIZE, progress=progress)
+    except DatabaseError as error:
+        message = f"the database refused the import: {error}"
+        raise ContentError([Problem("", "", message)]) from error
+    return parsed
+
+
+class OtherFiles:
+    """What must differ between the files of one import: their slugs, and the
+    titles of their real guides in any case (as the database's constraint)."""
+
+    def __init__(self):
+        self.slugs, self.titles = {}, {}
+
+    def problems(self, item):
+        career, filename = item.career, item.filename
+        problems = []
+        if career.slug in self.slugs:
+            problems.append(
+                Problem(
+                    filename,
+                    "slug",
+                    f"{quote(career.slug)} is also the slug in "
+                    f"{self.slugs[career.slug]}",
+                )
+            )
+        self.slugs.setdefault(career.slug, filename)
+        if not career.is_sample:
+            title = title_key(career.title)
+            if title in self.titles:
+                problems.append(
+                    Problem(
+                        filename,
+                        "title",
+                        f"{quote(career.title)} is also the title in "
+                        f"{self.titles[title]}",
+                    )
+                )
+            self.titles.setdefault(title, filename)
+        return problems
+
+
+def title_key(title):
+    # As the database's lower(), on the titles people write.
+    return title.lower()
+
+
+def unique_slug(model, name):
+    base = slugify(name)[:90] or "item"
+    slug, suffix = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def get_or_create_named(model, name):
+    return model.objects.filter(name=name).first() or create_named(model, name)
+
+
+def create_named(model, name, **fields):
+    return model.objects.create(name=name, slug=unique_slug(model, name), **fields)
+
+
+def get_factor(name):
+    """The factor called `name`; a new one goes after all the others."""
+    return Factor.objects.filter(name=name).first() or create_named(
+        Factor,
+        name,
+        position=(Factor.objects.aggregate(last=Max("position"))["last"] or 0) + 1,
+    )
+
+
+# Careers per revision when an import records them (write_all).
+REVISION_SIZE = 25
+
+
+def write_all(
+    parsed,
+    *,
+    record=False,
+    comment=None,
+    user=None,
+    revision_size=REVISION_SIZE,
+    written=None,
+    progress=no_progress,
+):
+    """Write validated careers in one transaction, their derived state once
+    at the end (careers.derived), with the rows they share found once.
+
+    `record` adds each career to its history, in revisions of `revision_size`
+    careers (None: one revision) with `comment` (by default the file names)
+    and `user`: one revision of many careers costs reversion time in the square
+    of their rows, and one per career costs queries. `written(item, added)` is
+    called after each career is written.
+    """
+    with transaction.atomic(), derived.deferred():
+        shared = SharedRows()
+        items = iter(progress(parsed, desc="Writing"))
+        size = revision_size or len(parsed) or 1
+        while batch := list(itertools.islice(items, size)):
+            # Manually: record_careers() adds the careers once their children
+            # exist. Not atomic: the transaction already is.
+            revision = reversion.create_revision(manage_manually=True, atomic=False)
+            with revision if record else nullcontext():
+                for item in batch:
+                    added = item.career.pk is None
+                    write(item, shared)
+                    if written:
+                        written(item, added)
+                if record:
+                    names = ", ".join(item.filename for item in batch)
+                    reversion.set_comment(comment or f"Imported from {names}")
+                    if user is not None:
+                        reversion.set_user(user)
+                    record_careers([item.career for item in batch])
+
+
+class SharedRows:
+    """The categories, factors, skills and salary sources that careers share,
+    found or created once per import rather than once per career."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def category(self, name):
+        return self.get((Category, name), lambda: get_or_create_named(Category, name))
+
+    def factor(self, name):
+        return self.get((Factor, name), lambda: get_factor(name))
+
+    def skill(self, name):
+        return self.get((Skill, name), lambda: get_or_create_named(Skill, name))
+
+    def source(self, fields):
+        # filter().first(): the admin allows two identical sources; either will do.
+        return self.get(
+            (SalarySource, tuple(sorted(fields.items()))),
+            lambda: (
+                SalarySource.objects.filter(**fields).first()
+                or SalarySource.objects.create(**fields)
+            ),
+        )
+
+    def get(self, key, find):
+        if key not in self.rows:
+            self.rows[key] = find()
+        return self.rows[key]
+
+
+@derived.deferred()
+def write(parsed, shared=None):
+    """Create or replace one career path and all its children. Pass the same
+    SharedRows to each write() of one transaction to save queries."""
+    shared = shared or SharedRows()
+    career = parsed.career
+    career.category = shared.category(parsed.category)
+    replacing = career.pk is not None
+    career.save()
+    for related in shape.CHILDREN:
+        if replacing:
+            getattr(career, related).all().delete()
+
+    for name, score in parsed.scores:
+        score.career, score.factor = career, shared.factor(name)
+    FactorScore.objects.bulk_create(score for _, score in parsed.scores)
+
+    for step in parsed.steps:
+        step.career = career
+    Step.objects.bulk_create(parsed.steps)
+
+    for source, stage in parsed.stages:
+        stage.career = career
+        stage.source = source and shared.source(source)
+    Stage.objects.bulk_create(stage for _, stage in parsed.stages)
+
+    for name, entry in parsed.skills:
+        entry.career, entry.skill = career, shared.skill(name)
+    CareerSkill.objects.bulk_create(entry for _, entry in parsed.skills)
+
+    for requirement in parsed.education:
+        requirement.career = career
+    EducationRequirement.objects.bulk_create(parsed.education)
+
+
+def record_careers(careers):
+    """Add written careers, with their children, to the active revision.
+
+    The children were bulk-created, unseen by reversion. They are prefetched
+    for all the careers at once, as reversion would read each row and its name
+    (a score's is its factor's) one query at a time.
+    """
+    prefetch_related_objects(
+        careers,
+        *(f"{name}__factor" if name == "scores" else name for name in shape.CHILDREN),
+    )
+    for career in careers:
+        reversion.add_to_revision(career)
