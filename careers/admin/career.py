@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from .. import publishing
+from .. import publishing, shape
 from ..models import DERIVED_FIELDS, CareerPath
 from .exports import export_response
 from .history import HistoryMixin
@@ -27,6 +27,25 @@ from .inlines import (
     StageInline,
     StepInline,
 )
+
+
+def grouped_texts():
+    """The career's texts (careers.shape) as editors meet them on the page:
+    those before the sections, the scores' texts, the other sections', and
+    those after the sections."""
+    groups = {"before": [], "good_career": [], "sections": [], "after": []}
+    in_sections = False
+    for text in shape.TEXTS:
+        if text.section:
+            in_sections = True
+            group = "good_career" if text.section == "good_career" else "sections"
+        else:
+            group = "after" if in_sections else "before"
+        groups[group].append(text.field)
+    return groups
+
+
+TEXTS = grouped_texts()
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -106,26 +125,18 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
                 ),
             },
         ),
-        (_("Overview"), {"fields": ["summary", "intro", "why_choose"]}),
+        (_("Overview"), {"fields": ["summary", *TEXTS["before"]]}),
         (
             _("Is it a good career?"),
             {
-                "fields": ["good_career_intro", "good_career_summary"],
+                "fields": TEXTS["good_career"],
                 "description": _("The factor scores are edited below."),
             },
         ),
         (
             _("Section texts"),
             {
-                "fields": [
-                    "steps_intro",
-                    "steps_outro",
-                    "progression_intro",
-                    "progression_outro",
-                    "skills_intro",
-                    "education_intro",
-                    "education_outro",
-                ],
+                "fields": TEXTS["sections"],
                 "description": _(
                     "Optional paragraphs before and after the steps, stages, skills "
                     "and education listed below."
@@ -133,7 +144,7 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
                 "classes": ["collapse"],
             },
         ),
-        (_("Outlook"), {"fields": ["outlook"]}),
+        (_("Outlook"), {"fields": TEXTS["after"]}),
         (
             _("History"),
             {"fields": ["is_sample", "created", "updated"], "classes": ["collapse"]},
