@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # The benchmark's rule for a yardstick that moved (bench/README.md, Noise).
-from run import NOISY_SPREAD_PCT, spread_pct
+from benchmark.config import NOISY_SPREAD_PCT
+from benchmark.noise import spread_pct
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "lighthouse"

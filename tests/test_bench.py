@@ -1,34 +1,40 @@
-"""How `make bench` judges its targets (bench/run.py), on made-up measurements.
+"""How `make bench` judges its targets (bench/benchmark/), on made-up measurements.
 
 No servers run: the measurements are what Bench.measure and Bench.server_run
 record, built here, and they go through the same functions as in main():
 figures(), to_measure_again(), judge(), verdict_lines() and exit_status().
 """
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
+import os
 from types import SimpleNamespace
 
 import pytest
 
-RUN_PY = Path(__file__).resolve().parent.parent / "bench" / "run.py"
-
-
-def load_bench():
-    """bench/run.py is a script, not a package: load it from its path."""
-    spec = importlib.util.spec_from_file_location("bench_run", RUN_PY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-run = load_bench()
+from bench.benchmark.config import (
+    CLK_TCK,
+    CORES,
+    KNOWN_MISSES,
+    MISSED,
+    MODES,
+    PAGES,
+    SCALE_PAGES,
+    Config,
+    HarnessError,
+)
+from bench.benchmark.noise import Snapshot, others_noise, yardstick
+from bench.benchmark.summary import find, row_noise, scale_rows, summarize
+from bench.benchmark.targets import figures
+from bench.benchmark.verdicts import (
+    exit_status,
+    judge,
+    to_measure_again,
+    verdict,
+    verdict_lines,
+)
 
 SMALL, LARGE = 100, 10000
-TICK = run.CLK_TCK
+TICK = CLK_TCK
 # What the made-up servers answer: req/s per mode against a static CSS of
 # 1000/s, so the ratios are 0.3, 0.9 and 0.95; p50 5 ms at both sizes.
 STATIC = 1000.0
@@ -64,14 +70,14 @@ def fresh_cache():
 @pytest.fixture
 def env(monkeypatch):
     """Config.from_env() over an environment with only the given BENCH_ values."""
-    for name in list(run.os.environ):
+    for name in list(os.environ):
         if name.startswith("BENCH_"):
             monkeypatch.delenv(name)
 
     def config(**values):
         for name, value in values.items():
             monkeypatch.setenv(name, value)
-        return run.Config.from_env()
+        return Config.from_env()
 
     return config
 
@@ -84,7 +90,7 @@ def config(env):
 def snapshots(others_ticks, seconds=4.0):
     """Readings before and after a measurement in which other processes used
     `others_ticks` of CPU, beside 550 ticks of the benchmark's own."""
-    before = run.Snapshot(
+    before = Snapshot(
         at=50.0,
         busy=20_000,
         workers={101: 900, 102: 400},
@@ -93,7 +99,7 @@ def snapshots(others_ticks, seconds=4.0):
         rusage=700.0,
     )
     # Workers 300 (a new pid counts whole: 150), master 5, Redis 50, self 45.
-    after = run.Snapshot(
+    after = Snapshot(
         at=50.0 + seconds,
         busy=20_000 + 550 + others_ticks,
         workers={101: 1200, 102: 400, 103: 150},
@@ -107,7 +113,7 @@ def snapshots(others_ticks, seconds=4.0):
 def noise(config, others_pct=0.0, others_load=0.0):
     """The noise of a measurement, as Bench.measure computes it."""
     before, after = snapshots(round(others_pct / 100 * TICK * 4))
-    return run.others_noise(config, before, after, others_load)
+    return others_noise(config, before, after, others_load)
 
 
 def wrk_run(config, rps, p50=P50, others_pct=0.0):
@@ -152,7 +158,7 @@ def server_runs(
                 result.update(page=page, mode=mode, body_bytes=5000)
                 start.update(page="static", mode=group, body_bytes=800)
                 end.update(page="static", mode=group, body_bytes=800)
-                run.yardstick(config, start, [result], end)
+                yardstick(config, start, [result], end)
                 for m in (start, result, end):
                     m.update(size=size, rep=rep, server=group, attempt=attempt)
                 out += [start, result, end]
@@ -163,11 +169,11 @@ def first_measurement(config, small=None, large=None):
     """Attempt 1 of a run: both servers at the small size, the uncached one
     at the large size. `small` and `large` are server_runs() keywords."""
     small, large = small or {}, large or {}
-    pages = [name for name, _ in run.PAGES]
+    pages = [name for name, _ in PAGES]
     return [
         *server_runs(config, SMALL, "off", pages, **small),
         *server_runs(config, SMALL, "on", pages, **small),
-        *server_runs(config, LARGE, "off", run.SCALE_PAGES, **large),
+        *server_runs(config, LARGE, "off", SCALE_PAGES, **large),
     ]
 
 
@@ -201,9 +207,7 @@ def bench(config, measurements, cache="locmem", queries=(3, 3)):
     sizes, counts = {}, {}
     for size, count in zip((SMALL, LARGE), queries, strict=True):
         sizes[size] = {"requested": size, "seeded": size, "careers": size + 2}
-        pages = {
-            name: {m: {"queries": count} for m in run.MODES} for name, _ in run.PAGES
-        }
+        pages = {name: {m: {"queries": count} for m in MODES} for name, _ in PAGES}
         counts[size] = {"careers": size + 2, "pages": pages}
     return SimpleNamespace(
         config=config,
@@ -234,19 +238,19 @@ def judged(
     first_import = first_import or imported(config)
     first_soak = first_soak or soak(config)
     b = bench(config, first, cache, queries)
-    *_, attempt1 = run.figures(b, 1, first_import, first_soak)
-    again = run.to_measure_again(attempt1, config)
+    *_, attempt1 = figures(b, 1, first_import, first_soak)
+    again = to_measure_again(attempt1, config)
     b.measurements += list(again_measured)
-    _, _, targets = run.figures(b, 1, first_import, first_soak)
+    _, _, targets = figures(b, 1, first_import, first_soak)
     second = []
     if again:
-        _, _, second = run.figures(b, 2, import2 or first_import, soak2 or first_soak)
-    targets = run.judge(targets, second, again, config, error)
+        _, _, second = figures(b, 2, import2 or first_import, soak2 or first_soak)
+    targets = judge(targets, second, again, config, error)
     return (
         again,
         {t["id"]: t for t in targets},
-        run.exit_status(targets),
-        run.verdict_lines(targets),
+        exit_status(targets),
+        verdict_lines(targets),
     )
 
 
@@ -275,7 +279,7 @@ def test_a_clean_miss_fails_the_run_with_exit_status_1(config):
     assert (target["value"], target["pass"], target["noisy"]) == (0.5, False, False)
     assert target["verdict"] == "FAIL"
     assert again == []
-    assert status == 1 == run.MISSED
+    assert status == 1 == MISSED
     assert lines == [
         "bench: FAIL career_cache_on_ratio: measured 0.500, target >= 0.6, in a "
         "clean measurement (career page, cache on, at 100 careers: req/s >= 0.6 "
@@ -350,12 +354,12 @@ def test_a_noisy_miss_is_measured_again(config):
     """A miss in a noisy measurement asks for that target's server run once
     more, with only its page; targets met the first time are not asked for."""
     b = bench(config, noisy_career_on(config))
-    *_, attempt1 = run.figures(b, 1, imported(config), soak(config))
+    *_, attempt1 = figures(b, 1, imported(config), soak(config))
     target = {t["id"]: t for t in attempt1}["career_cache_on_ratio"]
     assert (target["pass"], target["noisy"]) == (False, True)
     assert target["noise_reasons"] == ["others used 40% of a core"]
-    assert run.verdict(target, config, False) == "again"
-    assert run.to_measure_again(attempt1, config) == ["career_cache_on_ratio"]
+    assert verdict(target, config, False) == "again"
+    assert to_measure_again(attempt1, config) == ["career_cache_on_ratio"]
     assert target["remeasure"] == [("small", "on", ["career"])]
 
 
@@ -462,8 +466,8 @@ def test_after_a_harness_failure_a_noisy_miss_is_not_judged(config):
     judged (not left as "again"), and a clean miss still FAILs."""
     b = bench(config, first_measurement(config), queries=(3, 4))
     first_import = imported(config, rate=30.0, others_pct=50.0)
-    *_, attempt1 = run.figures(b, 1, first_import, soak(config))
-    targets = run.judge(attempt1, [], [], config, "wrk on / did not finish")
+    *_, attempt1 = figures(b, 1, first_import, soak(config))
+    targets = judge(attempt1, [], [], config, "wrk on / did not finish")
     verdicts = {t["id"]: t["verdict"] for t in targets}
     assert verdicts["import_rate"] == "noisy"
     assert verdicts["career_queries"] == "FAIL"
@@ -482,7 +486,7 @@ def test_others_cpu_share_at_and_over_its_threshold(config, ticks, noisy):
     """Other processes using 25% of a core (over 4 s) is clean; more is noisy.
     The benchmark's own CPU (workers, master, Redis, itself) is not others'."""
     before, after = snapshots(ticks)
-    result = run.others_noise(config, before, after, 0.0)
+    result = others_noise(config, before, after, 0.0)
     assert result["noisy"] is noisy
     assert result["others_cpu_pct_of_core"] == round(ticks / TICK / 4 * 100, 1)
     assert result["reasons"] == (["others used 25% of a core"] if noisy else [])
@@ -491,13 +495,8 @@ def test_others_cpu_share_at_and_over_its_threshold(config, ticks, noisy):
 def test_others_cpu_share_threshold_can_be_raised(env):
     """BENCH_NOISY_OTHERS_PCT=40 judges 39% of a core as clean."""
     config = env(BENCH_NOISY_OTHERS_PCT="40")
-    assert (
-        run.others_noise(config, *snapshots(TICK * 39 * 4 // 100), 0.0)["noisy"]
-        is False
-    )
-    assert (
-        run.others_noise(config, *snapshots(TICK * 41 * 4 // 100), 0.0)["noisy"] is True
-    )
+    assert others_noise(config, *snapshots(TICK * 39 * 4 // 100), 0.0)["noisy"] is False
+    assert others_noise(config, *snapshots(TICK * 41 * 4 // 100), 0.0)["noisy"] is True
 
 
 @pytest.mark.parametrize(
@@ -505,8 +504,8 @@ def test_others_cpu_share_threshold_can_be_raised(env):
 )
 def test_others_load_before_at_and_over_its_threshold(config, extra, noisy):
     """Others' 1-minute load equal to the core count is clean; above it, noisy."""
-    load = run.CORES + extra
-    result = run.others_noise(config, *snapshots(0), load)
+    load = CORES + extra
+    result = others_noise(config, *snapshots(0), load)
     assert result["noisy"] is noisy
     assert result["others_load_before"] == round(load, 2)
     expected = [f"others' 1-minute load {load:.1f}"] if noisy else []
@@ -515,15 +514,15 @@ def test_others_load_before_at_and_over_its_threshold(config, extra, noisy):
 
 def test_others_load_threshold_can_be_raised(env):
     """BENCH_NOISY_OTHERS_LOAD above the core count judges that load clean."""
-    config = env(BENCH_NOISY_OTHERS_LOAD=str(run.CORES + 2))
-    assert run.others_noise(config, *snapshots(0), run.CORES + 2)["noisy"] is False
-    assert run.others_noise(config, *snapshots(0), run.CORES + 2.5)["noisy"] is True
+    config = env(BENCH_NOISY_OTHERS_LOAD=str(CORES + 2))
+    assert others_noise(config, *snapshots(0), CORES + 2)["noisy"] is False
+    assert others_noise(config, *snapshots(0), CORES + 2.5)["noisy"] is True
 
 
 def static_run(config, start_rps, end_rps):
     start, end = wrk_run(config, start_rps), wrk_run(config, end_rps)
     page = wrk_run(config, 50.0)
-    return start, page, end, run.yardstick(config, start, [page], end)
+    return start, page, end, yardstick(config, start, [page], end)
 
 
 def test_static_spread_at_its_threshold_is_clean(config):
@@ -594,9 +593,9 @@ def test_repetitions_spread_at_and_over_its_threshold(config, p50s, noisy):
         strict=True,
     ):
         measurement["p50_ms"] = p50
-    rows = run.summarize(runs, {}, {})
-    row = run.find(rows, LARGE, "search", "off")
-    reasons = run.row_noise(row, "p50_ms", config.noisy_spread_pct)
+    rows = summarize(runs, {}, {})
+    row = find(rows, LARGE, "search", "off")
+    reasons = row_noise(row, "p50_ms", config.noisy_spread_pct)
     expected = ["search cache off: the 2 runs' p50 10% apart"] if noisy else []
     assert reasons == expected
 
@@ -634,8 +633,8 @@ def test_scale_servers_static_apart_at_and_over_its_threshold(
         *server_runs(config, SMALL, "off", ["search"], static=small),
         *server_runs(config, LARGE, "off", ["search"], static=large),
     ]
-    rows = run.summarize(runs, {}, {})
-    (row,) = run.scale_rows(rows, SMALL, LARGE, config.noisy_spread_pct)
+    rows = summarize(runs, {}, {})
+    (row,) = scale_rows(rows, SMALL, LARGE, config.noisy_spread_pct)
     assert row["noisy"] is noisy
     expected = (
         [f"static CSS 1,050/s beside {SMALL} careers, 949/s beside {LARGE} (10% apart)"]
@@ -659,7 +658,7 @@ def test_a_known_miss_is_not_judged_unless_strict(env):
     again, targets, status, lines = judged(config, first(config))
     target = targets["search_p50_scaling"]
     assert target["value"] == 2.0
-    assert target["known_miss"] == run.KNOWN_MISSES["search_p50_scaling"][1]
+    assert target["known_miss"] == KNOWN_MISSES["search_p50_scaling"][1]
     assert target["verdict"] == "known miss"
     assert (again, status, lines) == ([], 0, [])
 
@@ -715,7 +714,7 @@ def test_a_known_miss_that_is_met_is_met(config):
 STRICTER_ONLY = [
     ("BENCH_TARGET_SCALE", "target_scale", 1.0),
     ("BENCH_NOISY_OTHERS_PCT", "noisy_others_pct", 25.0),
-    ("BENCH_NOISY_OTHERS_LOAD", "noisy_others_load", float(run.CORES)),
+    ("BENCH_NOISY_OTHERS_LOAD", "noisy_others_load", float(CORES)),
     ("BENCH_NOISY_SPREAD_PCT", "noisy_spread_pct", 10.0),
 ]
 
@@ -730,7 +729,7 @@ def test_stricter_only_knobs_refuse_values_below_their_default(
     assert getattr(env(**{variable: str(default)}), field) == default
     assert getattr(env(**{variable: str(default + 0.5)}), field) == default + 0.5
     lower = default - 0.01
-    with pytest.raises(run.HarnessError) as refused:
+    with pytest.raises(HarnessError) as refused:
         env(**{variable: str(lower)})
     message = str(refused.value)
     assert message.startswith("BENCH_ settings out of range: Config(")
@@ -738,7 +737,7 @@ def test_stricter_only_knobs_refuse_values_below_their_default(
 
 
 def test_a_knob_that_is_not_a_number_is_refused(env):
-    with pytest.raises(run.HarnessError) as refused:
+    with pytest.raises(HarnessError) as refused:
         env(BENCH_TARGET_SCALE="strict")
     assert str(refused.value) == "BENCH_TARGET_SCALE must be a number, not 'strict'"
 
@@ -802,12 +801,12 @@ def test_verdict(config, target, strict, remeasured, expected):
     miss FAILs, a noisy one is measured again, then not judged."""
     config.strict = strict
     target = {**target, "remeasure": [("small", "on", ["career"])]}
-    assert run.verdict(target, config, remeasured) == expected
+    assert verdict(target, config, remeasured) == expected
 
 
 def test_a_noisy_miss_that_cannot_be_measured_again_is_not_judged(config):
     target = {"pass": False, "known_miss": None, "noisy": True, "remeasure": None}
-    assert run.verdict(target, config, False) == "noisy"
+    assert verdict(target, config, False) == "noisy"
 
 
 @pytest.mark.parametrize(
@@ -823,7 +822,7 @@ def test_a_noisy_miss_that_cannot_be_measured_again_is_not_judged(config):
 def test_exit_status(verdicts, status):
     """Exit 1 when any target FAILed, else 0."""
     targets = [{"verdict": v} for v in verdicts]
-    assert run.exit_status(targets) == status
+    assert exit_status(targets) == status
 
 
 # The JSON's targets (/work/shared/CONTRACT.md: `{id, goal, value, pass, noisy}`)

@@ -150,12 +150,13 @@ SECTION_WRITERS = {
 
 
 def dump_career(career):
+    return dump(career_to_dict(career))
+
+
+def dump(data):
+    """A content file of `data`, a career in the content-file form."""
     body = yaml.dump(
-        career_to_dict(career),
-        Dumper=ContentDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=88,
+        data, Dumper=ContentDumper, sort_keys=False, allow_unicode=True, width=88
     )
     return HEADER + body
 
