@@ -21,7 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import admin_content, workflow
-from .markup import MARKDOWN_HELP
+from .article.markup import MARKDOWN_HELP
 from .models import (
     DERIVED_FIELDS,
     CareerPath,

@@ -23,12 +23,6 @@ def money(amount, currency="USD"):
 
 
 @register.filter
-def percent_of_ten(score):
-    """Width of a score bar: 7 -> 70."""
-    return int(score) * 10
-
-
-@register.filter
 def money_short(amount, currency="USD"):
     """Axis labels: money_short(250000) -> "$250k"."""
     symbol = CURRENCY_SYMBOLS.get(currency, "")
