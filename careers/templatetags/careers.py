@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from careers.models import SCORE_MAX, SCORE_MIN
+
 register = template.Library()
 
 # Symbols for the currencies a visitor reads at a glance; others show their code.
@@ -20,6 +22,22 @@ def money(amount, currency="USD"):
     if symbol:
         return f"{symbol}{amount:,}"
     return f"{currency} {amount:,}"
+
+
+@register.filter
+def out_of_scale(score):
+    """A score on the scale factors are scored on: out_of_scale(7) -> "7/10"."""
+    return format_html("{}/{}", score, SCORE_MAX)
+
+
+@register.simple_tag
+def score_min():
+    return SCORE_MIN
+
+
+@register.simple_tag
+def score_max():
+    return SCORE_MAX
 
 
 @register.filter
