@@ -5,7 +5,7 @@ What is computed from a career and its children, kept current as they change.
   sort and page by them with an index, whatever the number of careers;
 - its search document, on PostgreSQL (careers.search);
 - its rendered article, marked stale to be rendered on the next visit
-  (careers.rendering).
+  (careers.article.rendering).
 
 `refresh()` recomputes them in one UPDATE. `connect()` runs it after every save
 or delete of a career or one of its children, and for the careers that show a
@@ -21,7 +21,8 @@ from django.db import connections, router
 from django.db.models import Avg, Max, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from . import rendering, search
+from . import search
+from .article import rendering
 from .models import (
     CareerPath,
     CareerSkill,

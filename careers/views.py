@@ -11,12 +11,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.http import safe_only
 
-from . import rendering, shape
+from . import shape
+from .article import rendering
+from .article.crumbs import career_crumbs, trail
+from .article.jsonld import with_origin
 from .caching import applied_params, cache_public_page
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
-from .seo import with_origin
 
 # What a career page shows besides its stored article.
 PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
@@ -112,6 +114,7 @@ class CareerDetailView(DetailView):
         return super().get_context_data(
             article=mark_safe(article),
             jsonld=with_origin(data, origin),
+            crumbs=career_crumbs(self.object),
             **kwargs,
         )
 
@@ -164,6 +167,7 @@ class CompareView(TemplateView):
             if len(careers) >= 2
             else _("Compare careers"),
             "picked": careers,
+            "crumbs": trail((_("Compare"), reverse("careers:compare"))),
         }
         return super().get_context_data(**context, **kwargs)
 
@@ -207,6 +211,9 @@ class SkillListView(ListView):
     def get_queryset(self):
         return Skill.objects.with_published_count().order_by("name")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(crumbs=skill_crumbs(), **kwargs)
+
 
 @method_decorator(cache_public_page, name="dispatch")
 class SkillDetailView(CleanPaginationMixin, ListView):
@@ -226,7 +233,12 @@ class SkillDetailView(CleanPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(skill=self.skill, **kwargs)
+        crumbs = skill_crumbs((self.skill.name, self.skill.get_absolute_url()))
+        return super().get_context_data(skill=self.skill, crumbs=crumbs, **kwargs)
+
+
+def skill_crumbs(*crumbs):
+    return trail((_("Skills"), reverse("careers:skills")), *crumbs)
 
 
 @safe_only

@@ -9,7 +9,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from .. import publishing
-from ..markup import MARKDOWN_HELP
+from ..article.markup import MARKDOWN_HELP
 from ..models import CareerSkill, EducationRequirement, FactorScore, Stage, Step
 
 

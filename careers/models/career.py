@@ -210,7 +210,7 @@ class CareerPath(models.Model):
         help_text=_("The highest salary figure of any stage."),
     )
     # The article and structured data of the career's page, rendered once after
-    # each change (careers.rendering), so visitors' requests don't render them.
+    # each change (careers.article.rendering), so visitors' requests don't render them.
     rendered_article = models.TextField(
         _("rendered article"), blank=True, editable=False
     )

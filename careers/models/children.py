@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import PlainCharField
@@ -41,7 +42,9 @@ class FactorScore(models.Model):
     score = models.SmallIntegerField(
         _("score"),
         validators=[validate_score],
-        help_text=_("From 1 (poor) to 10 (excellent)."),
+        help_text=format_lazy(
+            _("From {min} (poor) to {max} (excellent)."), min=SCORE_MIN, max=SCORE_MAX
+        ),
     )
     reason = ProseField(_("reason"), help_text=_("Why this score."))
 

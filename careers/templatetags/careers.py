@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from careers.shape import SCORE_MAX, SCORE_MIN
+
 register = template.Library()
 
 # Symbols for the currencies a visitor reads at a glance; others show their code.
@@ -23,9 +25,19 @@ def money(amount, currency="USD"):
 
 
 @register.filter
-def percent_of_ten(score):
-    """Width of a score bar: 7 -> 70."""
-    return int(score) * 10
+def out_of_scale(score):
+    """A score on the scale factors are scored on: out_of_scale(7) -> "7/10"."""
+    return format_html("{}/{}", score, SCORE_MAX)
+
+
+@register.simple_tag
+def score_min():
+    return SCORE_MIN
+
+
+@register.simple_tag
+def score_max():
+    return SCORE_MAX
 
 
 @register.filter

@@ -1,6 +1,6 @@
 from django import template
 
-from careers.markup import render_markdown, render_markdown_inline
+from careers.article.markup import render_markdown, render_markdown_inline
 
 register = template.Library()
 

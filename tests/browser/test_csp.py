@@ -4,7 +4,7 @@ past the Markdown sanitiser, Chromium still refuses to run its script."""
 import pytest
 from django.core.management import call_command
 
-from careers import rendering
+from careers.article import rendering
 from careers.models import CareerPath
 from tests.conftest import MLOPS_FILE
 from tests.test_security import EXPECTED_POLICY, parse_policy

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
 
+from careers.article.markup import MARKDOWN_HELP
 from careers.contentfiles import dump_career
-from careers.markup import MARKDOWN_HELP
 from careers.models import (
     CareerPath,
     CareerSkill,

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careers import derived, rendering
+from careers import derived
+from careers.article import rendering
 from careers.models import CareerPath, FactorScore, Stage, Step
 from tests import factories
 

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeString
 
-from careers.markup import (
+from careers.article.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     MARKDOWN_HELP,

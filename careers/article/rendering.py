@@ -19,29 +19,49 @@ article is rendered again on its next visit.
 
 import hashlib
 import json
+import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from .charts import salary_chart
-from .models import CareerPath
-from .seo import occupation_jsonld
+from .. import shape
+from ..models import CareerPath
+from .chart import salary_chart
+from .jsonld import occupation_jsonld
 
-TEMPLATE = "careers/includes/article.html"
+TEMPLATE = "careers/article/article.html"
+PACKAGE = Path(__file__).parent
+TEMPLATES = settings.BASE_DIR / "templates" / "careers" / "article"
+TAG_MODULES = PACKAGE.parent / "templatetags"
+LOAD_RE = re.compile(r"{%\s*load\s+(.+?)\s*%}")
+
+
+def sources():
+    """Every file that shapes a rendered article: this package, the article's
+    templates, the app's template tag modules that those templates load, and
+    careers.shape (the texts, and the score scale the tags show)."""
+    templates = sorted(path for path in TEMPLATES.rglob("*") if path.is_file())
+    loaded = {
+        name
+        for path in templates
+        for names in LOAD_RE.findall(path.read_text())
+        for name in names.split()
+    }
+    return [
+        *sorted(PACKAGE.rglob("*.py")),
+        *templates,
+        *sorted(path for path in TAG_MODULES.glob("*.py") if path.stem in loaded),
+        Path(shape.__file__),
+    ]
 
 
 def code_version():
     """A digest of everything that shapes a rendered article."""
-    app = Path(__file__).parent
-    sources = [
-        *sorted((settings.BASE_DIR / "templates" / "careers" / "includes").iterdir()),
-        *(app / name for name in ("charts.py", "markup.py", "rendering.py", "seo.py")),
-        *sorted((app / "templatetags").glob("*.py")),
-    ]
     digest = hashlib.sha256()
-    for path in sources:
+    for path in sources():
+        digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -79,8 +99,3 @@ def article(career, *, fresh=False):
 def stale_marker():
     """A new marker for careers to render again: careers.derived sets it."""
     return f"stale-{uuid.uuid4().hex}"
-
-
-def mark_stale(careers):
-    """Have these careers (a queryset) rendered again on their next visit."""
-    careers.update(rendered_version=stale_marker())

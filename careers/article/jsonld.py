@@ -1,7 +1,6 @@
 """Structured data (schema.org JSON-LD) describing a career page to search engines."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from .crumbs import career_crumbs
 
 # The keys whose values are links; stored site-relative, made absolute per host.
 LINK_KEYS = frozenset({"url", "@id", "item"})
@@ -79,12 +78,13 @@ def occupation_jsonld(career):
     }
     if salaries:
         occupation["estimatedSalary"] = salaries
-    crumbs = [
-        (_("Home"), reverse("careers:home")),
-        (_("Careers"), reverse("careers:list")),
-        (career.title, career.get_absolute_url()),
-    ]
-    breadcrumbs = {
+    breadcrumbs = breadcrumb_list(career_crumbs(career))
+    return {"@context": "https://schema.org", "@graph": [occupation, breadcrumbs]}
+
+
+def breadcrumb_list(crumbs):
+    """A BreadcrumbList of (name, url) pairs, as breadcrumbs.html shows them."""
+    return {
         "@type": "BreadcrumbList",
         "itemListElement": [
             {
@@ -96,4 +96,3 @@ def occupation_jsonld(career):
             for position, (name, url) in enumerate(crumbs, start=1)
         ],
     }
-    return {"@context": "https://schema.org", "@graph": [occupation, breadcrumbs]}
