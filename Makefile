@@ -26,14 +26,14 @@ install: $(STAMP)
 run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py import_careers careers/content/*.yaml
+	$(BIN)/python manage.py import_careers content/*.yaml
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # `make run` plus 12 clearly labelled sample careers, to try directory, compare, skills.
 demo: export DEBUG ?= true
 demo: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py import_careers careers/content/*.yaml
+	$(BIN)/python manage.py import_careers content/*.yaml
 	$(BIN)/python manage.py seed_synthetic --careers 12
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -187,7 +187,7 @@ def print_table(rows, thresholds):
 
 def prepare(env):
     """The deploy steps of `make serve`, then the shipped and sample content."""
-    content = sorted(str(path) for path in ROOT.glob("careers/content/*.yaml"))
+    content = sorted(str(path) for path in ROOT.glob("content/*.yaml"))
     for args in (
         ["collectstatic", "--no-input", "--verbosity", "0"],
         ["migrate", "--no-input", "--verbosity", "0"],

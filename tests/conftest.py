@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "careers" / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 MLOPS_FILE = CONTENT_DIR / "mlops-engineer.yaml"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

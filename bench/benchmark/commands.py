@@ -115,7 +115,7 @@ class Commands:
         config = self.config
         self.stack.claim_cache()
         self.files = self.tmp / "import-files"
-        content_dir = self.src / "careers" / "content"
+        content_dir = self.src / "content"
         shipped = sorted(str(p) for p in content_dir.glob("*.yaml"))
 
         def content(role, size):

@@ -2,7 +2,7 @@
 Invented sample career paths, for trying the portal without writing content.
 
 `generate()` builds content-format dicts (the shape of the YAML files in
-careers/content/), and `seed_careers()` writes them through the same parsing
+content/), and `seed_careers()` writes them through the same parsing
 and validation as `import_careers`. Every sample is marked `sample: true` and
 its slug starts with `sample-`, so it never replaces a real guide. Output
 depends only on the count and the seed: the slugs on the count alone, so

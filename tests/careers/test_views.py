@@ -11,7 +11,7 @@ from careers.models import CareerPath
 from tests import factories
 
 REPO = Path(__file__).resolve().parents[2]
-MLOPS_FILE = REPO / "careers" / "content" / "mlops-engineer.yaml"
+MLOPS_FILE = REPO / "content" / "mlops-engineer.yaml"
 GUIDE_FILE = (
     Path(__file__).resolve().parents[3]
     / "shared"

@@ -343,7 +343,7 @@ def stack(tmp_path_factory, static_files):
     )
     try:
         manage(env, "migrate", "--no-input", "-v0")
-        manage(env, "import_careers", *map(str, ROOT.glob("careers/content/*.yaml")))
+        manage(env, "import_careers", *map(str, ROOT.glob("content/*.yaml")))
         cert, key = self_signed_certificate(tmp)
     finally:
         try:

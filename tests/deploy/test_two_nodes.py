@@ -61,7 +61,7 @@ from tests.services import claim, redis_url, release
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "mlops-engineer"
-CONTENT_FILE = ROOT / "careers" / "content" / f"{SLUG}.yaml"
+CONTENT_FILE = ROOT / "content" / f"{SLUG}.yaml"
 ADMIN = "/admin/"
 CAREER_ADMIN = f"{ADMIN}careers/careerpath/"
 WORKERS = 2
