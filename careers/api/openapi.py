@@ -130,8 +130,8 @@ def openapi_document():
             "name": "q",
             "in": "query",
             "description": (
-                "Words that must all appear in the title, the summary or a "
-                "skill, in any case."
+                "Words that must all appear, in any case, in a career's texts: "
+                "its title, summary and skills, and every section and its lists."
             ),
             "schema": string(maxLength=QUERY_MAX_LENGTH, pattern="^[^\\x00]*$"),
         },
