@@ -9,7 +9,7 @@ from django.db import connection
 
 from careers.models import CareerPath, ProseField
 from tests import factories
-from tests.careers.test_markup import (
+from tests.careers.article.test_markup import (
     CONTROL_OR_SPACE_RE,
     EVENT_ATTRIBUTE_RE,
     HREF_RE,

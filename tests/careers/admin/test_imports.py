@@ -20,7 +20,10 @@ from reversion.models import Revision, Version
 from careers import contentfiles
 from careers.models import CareerPath, ContentChange
 from tests import factories
-from tests.careers.test_import import REFUSAL, database_refuses_career
+from tests.careers.contentfiles.test_import_command import (
+    REFUSAL,
+    database_refuses_career,
+)
 from tests.conftest import MLOPS_FILE
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,12 @@ from reversion.models import Version
 from careers import publishing
 from careers.models import DERIVED_FIELDS, CareerPath
 from tests import factories
-from tests.careers.test_admin import CHANGELIST_URL, change_url, form_data, row_titles
+from tests.careers.admin.test_career import (
+    CHANGELIST_URL,
+    change_url,
+    form_data,
+    row_titles,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
