@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import floatformat
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from reversion.admin import VersionAdmin
 
 from .. import publishing, shape
@@ -217,31 +217,29 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
         description=_("Publish selected career paths"), permissions=["publish"]
     )
     def publish(self, request, queryset):
-        count = publishing.set_status(
-            queryset, CareerPath.Status.PUBLISHED, request.user
-        )
-        self.message_user(
+        self.set_status(
             request,
-            ngettext("%d career path published.", "%d career paths published.", count)
-            % count,
-            messages.SUCCESS,
+            queryset,
+            CareerPath.Status.PUBLISHED,
+            ngettext_lazy("%d career path published.", "%d career paths published."),
         )
 
     @admin.action(
         description=_("Unpublish selected career paths"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
-        count = publishing.set_status(
-            queryset, CareerPath.Status.UNPUBLISHED, request.user
-        )
-        self.message_user(
+        self.set_status(
             request,
-            ngettext(
-                "%d career path unpublished.", "%d career paths unpublished.", count
-            )
-            % count,
-            messages.SUCCESS,
+            queryset,
+            CareerPath.Status.UNPUBLISHED,
+            ngettext_lazy(
+                "%d career path unpublished.", "%d career paths unpublished."
+            ),
         )
+
+    def set_status(self, request, queryset, status, done):
+        count = publishing.set_status(queryset, status, request.user)
+        self.message_user(request, done % count, messages.SUCCESS)
 
     @admin.action(description=_("Duplicate as draft"), permissions=["add"])
     def duplicate_as_draft(self, request, queryset):
