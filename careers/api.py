@@ -27,8 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
 from portal.http import JsonResponse
+from portal.pagecache import applied_params, cache_public_page
 
-from .caching import applied_params, cache_public_page
 from .content import career_to_dict
 from .forms import QUERY_MAX_LENGTH, DirectoryForm
 from .models import (

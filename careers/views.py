@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.http import safe_only
+from portal.pagecache import applied_params, cache_public_page
 
 from . import rendering
-from .caching import applied_params, cache_public_page
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter
