@@ -2,12 +2,12 @@
 
 Signals rather than explicit calls, because content also changes outside our
 code paths: in the admin, in imports, in a `manage.py shell`. QuerySet.update()
-sends no signal; code that uses it calls careers.caching.content_changed().
+sends no signal; code that uses it calls careers.changes.content_changed().
 """
 
 from django.db.models.signals import post_delete, post_save
 
-from .caching import content_changed
+from .changes import content_changed
 
 
 def invalidate_pages(sender, **kwargs):

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from portal.http import safe_only
+from portal.pagecache import applied_params, cache_public_page
 
 from . import shape
 from .article import rendering
 from .article.crumbs import career_crumbs, trail
 from .article.jsonld import with_origin
-from .caching import applied_params, cache_public_page
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
 from .models import CareerPath, CareerSkill, Category, Skill, live_filter

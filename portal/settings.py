@@ -51,8 +51,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 BEHIND_PROXY = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Load-balancer probes speak plain HTTP to the node itself.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Cookies follow HTTPS: a plain-HTTP local run (SECURE_SSL_REDIRECT=false) can log in.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool(
     "SECURE_COOKIES", default=SECURE_SSL_REDIRECT
@@ -89,7 +87,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 # Behind a proxy every request comes from the proxy: count the visitor's address.
-AXES_CLIENT_IP_CALLABLE = "careers.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -115,15 +113,15 @@ MIDDLEWARE = [
     # Outermost, to count and time every answer; also serves /metrics.
     "portal.metrics.MetricsMiddleware",
     # Then probes, which answer before host checks and redirects.
-    "careers.middleware.HealthCheckMiddleware",
+    "portal.middleware.HealthCheckMiddleware",
     # TRACE and CONNECT: 405 for every URL, the admin's included.
     "portal.http.MethodGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages leave here, with the headers of everything below.
-    "careers.caching.PageCacheMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "careers.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,9 +174,9 @@ CACHES = {
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, minus a new client object per operation.
-    CACHES["default"]["BACKEND"] = "careers.cache_backend.RedisCache"
+    CACHES["default"]["BACKEND"] = "portal.cache_backend.RedisCache"
     # An unreachable Redis costs each request at most this long; pages are then
-    # served uncached (careers.caching).
+    # served uncached (portal.pagecache).
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     )
@@ -199,6 +197,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_VERSION_SECONDS = min(
     env.int("PAGE_CACHE_VERSION_SECONDS", default=30), PAGE_CACHE_SECONDS
 )
+# The function that reads the content version pages are stored under from the
+# database: the domain's, named here so the page cache never imports it.
+PAGE_CACHE_VERSION_SOURCE = "careers.changes.stored_version"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -234,7 +235,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "careers.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",

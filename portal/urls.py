@@ -3,15 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from careers import health
 from careers.feeds import CareerFeed
 from careers.sitemaps import SITEMAPS
 from careers.views import robots_txt
 from portal.http import safe_only
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("careers.api.urls")),
     path("sitemap.xml", safe_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

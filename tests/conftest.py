@@ -42,7 +42,7 @@ def fresh_cache():
     must not answer another."""
     from django.core.cache import cache
 
-    from careers.caching import breaker, local_pages
+    from portal.pagecache import breaker, local_pages
 
     breaker.__init__()
     cache.clear()

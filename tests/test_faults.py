@@ -24,7 +24,7 @@ import urllib.parse
 import pytest
 from django.conf import settings
 
-from careers.caching import RETRY_SECONDS
+from portal.pagecache import RETRY_SECONDS
 from tests.conftest import MLOPS_FILE
 from tests.processes import (
     IS_POSTGRES,
@@ -95,7 +95,7 @@ class Site:
 
     def page_keys(self):
         with self.redis.client() as client:
-            return sorted(client.keys("*careers:page:*"))
+            return sorted(client.keys("*pages:v2:page:*"))
 
     def wait_until_cached(self):
         """Until the node answers from its page cache again (after an outage

@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.urls import path
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.careers.test_caching import CLOSED_PORT_CACHE
+from tests.portal.pagecache.test_middleware import CLOSED_PORT_CACHE
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

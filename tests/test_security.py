@@ -210,7 +210,7 @@ def spare_redis():
     claim(url)
     caches = {
         "default": {
-            "BACKEND": "careers.cache_backend.RedisCache",
+            "BACKEND": "portal.cache_backend.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -229,14 +229,14 @@ def test_pages_cached_in_redis_keep_every_security_header(
     own copy of the page."""
     from django.core.cache import cache
 
-    from careers.caching import local_pages
+    from portal.pagecache import local_pages
 
     settings.PAGE_CACHE = True
     url = "/careers/mlops-engineer/"
     fresh = client.get(url)
     assert fresh.status_code == 200
     assert_security_headers(fresh)
-    assert len(cache._cache.get_client().keys(b"*careers:page:*")) == 1
+    assert len(cache._cache.get_client().keys(b"*pages:v2:page:*")) == 1
     hits = page_cache_hits()
     with django_assert_num_queries(0):
         from_memory = client.get(url)

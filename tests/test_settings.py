@@ -60,7 +60,7 @@ def test_environment_selects_database_and_cache():
     assert result.stdout.split(" ")[:3] == [
         "True",
         "django.db.backends.postgresql",
-        "careers.cache_backend.RedisCache",
+        "portal.cache_backend.RedisCache",
     ]
 
 

@@ -18,8 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
 from portal.http import JsonResponse
-
-from ..caching import cache_public_page
+from portal.pagecache import cache_public_page
 
 MAX_AGE = 60
 METHODS = "GET, HEAD, OPTIONS"

@@ -7,8 +7,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.http import JsonResponse
+from portal.pagecache import applied_params
 
-from ..caching import applied_params
 from ..forms import DirectoryForm
 from ..models import CareerPath, CareerSkill, Skill, live_filter
 from ..shape import PAGE_SIZE, QUERY_MAX_LENGTH

@@ -354,7 +354,7 @@ class ContentChange(models.Model):
     """One row per transaction that changed content, written inside it.
 
     The page cache's content version is derived from these rows
-    (careers.caching): a change cannot commit without its row, and Redis holds
+    (careers.changes): a change cannot commit without its row, and Redis holds
     only a short-lived copy of the version. Rows are only ever added, so no
     two transactions wait on each other here.
     """

@@ -40,7 +40,7 @@ import pytest
 import redis
 import yaml
 
-from careers.caching import RETRY_SECONDS
+from portal.pagecache import RETRY_SECONDS
 from tests.processes import (
     IS_POSTGRES,
     REQUEST_TIMEOUT,
@@ -534,7 +534,7 @@ def test_an_import_while_redis_is_paused_shows_on_every_node_within_the_bound(
     for name, path, response in fetch_everywhere(3 * WORKERS):
         assert response.status == 200, (name, path, response.status)
     with redis.Redis.from_url(private_redis.url, socket_timeout=5) as client:
-        assert client.keys("*careers:page:*"), "the nodes cached no pages"
+        assert client.keys("*pages:v2:page:*"), "the nodes cached no pages"
 
     manage(cluster.env, "export_careers", "--slug", SLUG, "--output", str(tmp_path))
     content_file = tmp_path / f"{SLUG}.yaml"
@@ -552,7 +552,7 @@ def test_an_import_while_redis_is_paused_shows_on_every_node_within_the_bound(
     resumed = time.monotonic()
     with redis.Redis.from_url(private_redis.url, socket_timeout=5) as client:
         # For the report: how long the old version's copy still had to live.
-        ttls = [client.pttl(key) for key in client.keys("*careers:content-version")]
+        ttls = [client.pttl(key) for key in client.keys("*pages:v2:content-version")]
     assert result.returncode == 0, f"import failed:\n{result.stdout}\n{result.stderr}"
     assert "Imported" in result.stdout, result.stdout
     assert "ERROR" in result.stderr, "the lost bump was not logged"
@@ -648,11 +648,11 @@ def test_both_nodes_ride_out_a_killed_redis_and_a_dropped_postgres(
     # Each node keys its pages by its own address: one directory page each.
     deadline = time.monotonic() + RETRY_SECONDS + VERSION_MARGIN
     with private_redis.client() as client:
-        while len(client.keys("*careers:page:*")) < 2:
+        while len(client.keys("*pages:v2:page:*")) < 2:
             assert time.monotonic() < deadline, "a node never used Redis again"
             assert everywhere("/careers/") == [("a", 200), ("b", 200)] * WORKERS
             time.sleep(POLL_SECONDS)
-        assert len(client.keys("*careers:page:*")) == 2
+        assert len(client.keys("*pages:v2:page:*")) == 2
     for node in nodes:
         assert get(node, "/readyz").status == 200, node.name
 

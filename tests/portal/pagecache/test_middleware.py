@@ -30,8 +30,8 @@ from django.test import Client, override_settings
 from django.urls import path
 from prometheus_client import REGISTRY
 
-from careers.caching import VERSION_KEY, breaker, cache_public_page
 from careers.models import CareerPath
+from portal.pagecache import VERSION_KEY, breaker, cache_public_page
 from tests import factories
 from tests.conftest import MLOPS_FILE
 from tests.processes import free_port, stop
@@ -57,7 +57,7 @@ PUBLIC_PAGES = [
 ]
 CLOSED_PORT_CACHE = {
     "default": {
-        "BACKEND": "careers.cache_backend.RedisCache",
+        "BACKEND": "portal.cache_backend.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -189,7 +189,7 @@ def caching_logs(caplog):
     return [
         (record.levelname, record.getMessage())
         for record in caplog.records
-        if record.name == "careers.caching"
+        if record.name == "portal.pagecache.version"
     ]
 
 
@@ -199,7 +199,7 @@ def test_pages_are_served_while_the_cache_is_down(client, mlops, caplog):
     cache_errors, database_errors = counted_errors()
     with (
         override_settings(CACHES=CLOSED_PORT_CACHE),
-        caplog.at_level(logging.INFO, logger="careers.caching"),
+        caplog.at_level(logging.INFO, logger="portal.pagecache.version"),
     ):
         failed_after = time.monotonic()
         for _ in range(3):
@@ -256,7 +256,7 @@ def test_caching_resumes_when_redis_returns(client, mlops, redis_cache, caplog):
     """After an outage the cache is used again, with the version read from the
     database afresh: a change made meanwhile could not reach Redis, which
     still holds the version from before."""
-    from careers.caching import local_pages, stored_version
+    from portal.pagecache import local_pages, stored_version
 
     url = "/careers/mlops-engineer/"
     client.get(url)  # stored under the version before the outage
@@ -269,7 +269,7 @@ def test_caching_resumes_when_redis_returns(client, mlops, redis_cache, caplog):
     assert cache.get(VERSION_KEY) == before != stored_version()
     breaker.retry_at = time.monotonic()  # the retry interval has passed
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="careers.caching"):
+    with caplog.at_level(logging.INFO, logger="portal.pagecache.version"):
         assert "Changed during the outage." in client.get(url).text
     assert caching_logs(caplog) == [
         ("WARNING", "Cache available again; page caching resumes")
@@ -351,7 +351,7 @@ def test_the_leader_is_written_and_a_replica_read(tmp_path):
 def redis_settings(url):
     return {
         "default": {
-            "BACKEND": "careers.cache_backend.RedisCache",
+            "BACKEND": "portal.cache_backend.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -366,7 +366,7 @@ def forget_everything():
 
 
 def page_entries():
-    return len(cache._cache.get_client().keys(b"*careers:page:*"))
+    return len(cache._cache.get_client().keys(b"*pages:v2:page:*"))
 
 
 JUNK_PAGES = [
@@ -500,7 +500,7 @@ class ThisModulesUrls:
 def test_a_urlconf_set_by_a_middleware_decides_what_is_public(redis_cache, settings):
     """A page is public by the URLconf Django resolves it with: one a
     middleware set on the request, not ROOT_URLCONF."""
-    position = settings.MIDDLEWARE.index("careers.caching.PageCacheMiddleware")
+    position = settings.MIDDLEWARE.index("portal.pagecache.PageCacheMiddleware")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[:position],
         f"{__name__}.ThisModulesUrls",
@@ -509,51 +509,6 @@ def test_a_urlconf_set_by_a_middleware_decides_what_is_public(redis_cache, setti
     renderings.clear()
     assert [r.content for r in visits("/plain/")] == [b"Nothing to remember."] * 3
     assert renderings == {"plain": 1}
-
-
-def test_process_memory_never_keeps_a_page_past_its_timeout():
-    """A page held by one process expires as the shared cache's copy does,
-    and is then dropped."""
-    from careers.caching import LocalPages, Page
-
-    pages = LocalPages()
-    pages.set("kept", Page((), b"kept"), timeout=60)
-    pages.set("expired", Page((), b"old"), timeout=0)
-    assert pages.get("expired") is None
-    assert pages.get("kept") == Page((), b"kept")
-    assert list(pages.pages) == ["kept"]
-
-
-def test_process_memory_keeps_the_pages_used_last():
-    """Over its size, a process forgets the page it used longest ago; reading
-    or storing a page again counts as using it."""
-    from careers.caching import LocalPages, Page
-
-    pages = LocalPages(size=3)
-    page = {name: Page((), name.encode()) for name in "abcde"}
-    for name in "abc":
-        pages.set(name, page[name], timeout=60)
-    assert pages.get("a") == page["a"]
-    pages.set("b", page["b"], timeout=60)
-    pages.set("d", page["d"], timeout=60)  # c was used longest ago
-    assert [pages.get(name) for name in "abcd"] == [
-        page["a"],
-        page["b"],
-        None,
-        page["d"],
-    ]
-    pages.set("e", page["e"], timeout=60)
-    assert list(pages.pages) == ["b", "d", "e"]
-
-
-def test_each_process_keeps_at_most_256_pages():
-    """The memory a process gives pages is bounded."""
-    from careers.caching import LocalPages, Page
-
-    pages = LocalPages()
-    for number in range(300):
-        pages.set(str(number), Page((), b"."), timeout=60)
-    assert list(pages.pages) == [str(number) for number in range(44, 300)]
 
 
 def die_with_parent():
@@ -627,7 +582,7 @@ def test_a_change_the_cache_missed_shows_within_the_bound(
         cache._cache.get_client().connection_pool.disconnect()
         server.send_signal(signal.SIGSTOP)
         try:
-            with caplog.at_level(logging.ERROR, logger="careers.caching"):
+            with caplog.at_level(logging.ERROR, logger="portal.pagecache.version"):
                 call_command("import_careers", str(changed), stdout=StringIO())
         finally:
             server.send_signal(signal.SIGCONT)
@@ -676,7 +631,7 @@ def test_a_reader_cannot_put_back_a_replaced_version(
     """A node that read the database just before a change committed stores
     what it read only if the cache has no version yet: the change's own
     version, shared on commit, stays."""
-    from careers import caching
+    from portal.pagecache import version as caching
 
     read_before_the_change = caching.stored_version()
     cache.delete(VERSION_KEY)
@@ -691,26 +646,6 @@ def test_a_reader_cannot_put_back_a_replaced_version(
     assert caching.content_version() == read_before_the_change[0]
     assert cache.get(VERSION_KEY) == caching.stored_version()
     assert "Committed meanwhile." in client.get("/careers/mlops-engineer/").text
-
-
-def test_a_change_is_recorded_in_its_own_transaction(mlops):
-    """The record commits or rolls back with the change itself, so no change
-    can commit unrecorded, whatever happens after the commit."""
-    from django.db import transaction
-
-    from careers.models import ContentChange
-
-    before = ContentChange.objects.count()
-    with transaction.atomic():
-        mlops.summary = "Inside."
-        mlops.save()
-        mlops.steps.first().save()
-        assert ContentChange.objects.count() == before + 1
-    assert ContentChange.objects.count() == before + 1
-    with pytest.raises(RuntimeError), transaction.atomic():
-        mlops.save()
-        raise RuntimeError("rolled back")
-    assert ContentChange.objects.count() == before + 1
 
 
 def redis_calls(server):
@@ -733,7 +668,7 @@ def test_pages_are_served_from_process_memory_once_fetched(
     round trip, for the version (read on every request, so a change on any
     node shows at once), never a second one for the page. A process that has
     not served the page yet fetches it from Redis once."""
-    from careers.caching import local_pages
+    from portal.pagecache import local_pages
 
     _server, url = own_redis
     settings.PAGE_CACHE_VERSION_SECONDS = 300  # no version expires meanwhile
@@ -780,7 +715,7 @@ def test_the_version_changes_only_once_the_change_commits(client, mlops, redis_c
     """While a change is uncommitted, every reader keeps the old version and
     gets the old page; the commit shares the new version; a rollback changes
     nothing."""
-    from careers.caching import stored_version
+    from portal.pagecache import stored_version
 
     page = "/careers/mlops-engineer/"
     old_page = client.get(page).content.decode()
@@ -953,7 +888,7 @@ def test_a_page_that_sets_a_cookie_is_never_stored(
     """A response that sets a cookie (a form's CSRF token, a new session, a
     message, the view's own) is rendered afresh for every visitor, each
     getting a cookie of their own; nothing is stored, in Redis or in memory."""
-    from careers.caching import local_pages
+    from portal.pagecache import local_pages
 
     renderings.clear()
     for _ in range(3):
@@ -997,7 +932,7 @@ def visits(url, times=3, **headers):
 def test_only_whole_public_200s_for_everyone_are_stored(redis_cache, view, status):
     """A streamed answer, one marked no-store or private, any status but 200,
     and a view not marked public are rendered for every visitor, never stored."""
-    from careers.caching import local_pages
+    from portal.pagecache import local_pages
 
     renderings.clear()
     assert [r.status_code for r in visits(f"/{view}/")] == [status] * 3
@@ -1124,39 +1059,17 @@ NOON = datetime.datetime(2031, 5, 6, 12, 0, tzinfo=datetime.UTC)
 HOUR = datetime.timedelta(hours=1)
 
 
-def test_the_version_names_the_changes_and_the_last_due_publication(transactional_db):
-    """The version is how many changes committed, when the last did, and when
-    the last scheduled publication came due, so every node derives the same
-    one; with it comes the next scheduled publication, when it changes."""
-    from careers.caching import stored_version
-    from careers.models import ContentChange
-
-    with time_machine.travel(NOON, tick=False):
-        assert stored_version() == ("0-0-0", None)
-        factories.career(publish_at=NOON - 2 * HOUR)
-        factories.career(publish_at=NOON - HOUR)
-        factories.career(publish_at=NOON + 2 * HOUR)
-        factories.career(publish_at=NOON + HOUR)
-        factories.career(publish_at=NOON + 3 * HOUR, status=CareerPath.Status.DRAFT)
-        changes = ContentChange.objects.count()
-        assert changes > 0
-        assert stored_version() == (
-            f"{changes}-{NOON.timestamp()}-{(NOON - HOUR).timestamp()}",
-            NOON + HOUR,
-        )
-
-
 def test_the_shared_cache_keeps_the_version_only_briefly(client, mlops, redis_cache):
     """Redis keeps the version for PAGE_CACHE_VERSION_SECONDS, whether a
     reader stored it or a change shared it, and pages for PAGE_CACHE_SECONDS;
     so does each process's memory."""
-    from careers.caching import local_pages
+    from portal.pagecache import local_pages
 
     redis_client = cache._cache.get_client()
     with override_settings(PAGE_CACHE_VERSION_SECONDS=100, PAGE_CACHE_SECONDS=500):
         client.get("/careers/mlops-engineer/")
         assert 95 <= redis_client.ttl(cache.make_key(VERSION_KEY)) <= 100
-        [key] = redis_client.keys(cache.make_key("careers:page:*"))
+        [key] = redis_client.keys(cache.make_key("pages:v2:page:*"))
         assert 495 <= redis_client.ttl(key) <= 500
         [(expires, _page)] = local_pages.pages.values()
         assert 495 <= expires - time.monotonic() <= 500
@@ -1225,7 +1138,7 @@ def test_a_change_whose_version_cannot_be_read_shows_within_the_bound(
     before = cache.get(VERSION_KEY)
     cache_errors, database_errors = counted_errors()
     with (
-        caplog.at_level(logging.INFO, logger="careers.caching"),
+        caplog.at_level(logging.INFO, logger="portal.pagecache.version"),
         contextlib.ExitStack() as restore,
         transaction.atomic(),
     ):
@@ -1269,10 +1182,10 @@ def test_a_redis_that_stops_answering_holds_a_request_its_socket_timeout(
 def test_a_new_process_trusts_the_shared_cache(transactional_db, redis_cache, caplog):
     """A process starts with the cache up: its first request takes the version
     other nodes shared, and logs nothing, as there was no outage."""
-    from careers.caching import content_version
+    from portal.pagecache import content_version
 
     cache.set(VERSION_KEY, ("shared by another node", None))
     breaker.__init__()  # as in a process just started
-    with caplog.at_level(logging.INFO, logger="careers.caching"):
+    with caplog.at_level(logging.INFO, logger="portal.pagecache.version"):
         assert content_version() == "shared by another node"
     assert caching_logs(caplog) == []

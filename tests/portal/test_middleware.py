@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import path
 from prometheus_client import REGISTRY
 
-from careers.middleware import client_ip
+from portal.middleware import client_ip
 from tests.test_security import assert_security_headers
 
 UNAVAILABLE = "The service is temporarily unavailable; retry shortly."
@@ -74,9 +74,9 @@ def test_the_api_answers_json_while_the_database_refuses(client, database_refuse
 def test_the_refusal_is_logged_with_the_request(client, database_refuses, caplog):
     """One error line naming the database's words, with the request and the
     503 for the log's fields."""
-    with caplog.at_level(logging.ERROR, logger="careers.middleware"):
+    with caplog.at_level(logging.ERROR, logger="portal.middleware"):
         client.get("/careers/")
-    (record,) = [r for r in caplog.records if r.name == "careers.middleware"]
+    (record,) = [r for r in caplog.records if r.name == "portal.middleware"]
     assert record.levelno == logging.ERROR
     # PostgreSQL adds the statement on lines of its own.
     message = record.getMessage().splitlines()[0]

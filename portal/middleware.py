@@ -1,3 +1,7 @@
+"""Middleware every request passes through: the probes, answered first, and
+the friendly 503 while the database is unavailable; and whose address a
+request comes from, which the admin's lock-out counts."""
+
 import logging
 
 from django.conf import settings
@@ -5,12 +9,11 @@ from django.db import InterfaceError, OperationalError
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import ResolverMatch
 
-from portal import metrics
+from portal import health, metrics
 from portal.database import bound_waits
 from portal.http import JsonResponse
-
-from . import health
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,9 @@ class HealthCheckMiddleware:
     """Answer /healthz and /readyz before host validation and the HTTPS redirect.
 
     Load balancers probe each node by its own address over plain HTTP, which
-    ALLOWED_HOSTS and SECURE_SSL_REDIRECT would otherwise refuse.
+    ALLOWED_HOSTS and SECURE_SSL_REDIRECT would otherwise refuse. This is the
+    probes' only home, for every method: they answer GET and HEAD, and any
+    other method 405 with `Allow: GET, HEAD` (safe_only).
     """
 
     PROBES = {"/healthz": health.healthz, "/readyz": health.readyz}
@@ -70,9 +75,12 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         probe = self.PROBES.get(request.path_info)
-        if probe is not None and request.method in ("GET", "HEAD"):
-            return probe(request)
-        return self.get_response(request)
+        if probe is None:
+            return self.get_response(request)
+        # As URL resolution would have named it, for the metrics' view label.
+        name = request.path_info.lstrip("/")
+        request.resolver_match = ResolverMatch(probe, (), {}, url_name=name)
+        return probe(request)
 
 
 def client_ip(request):

@@ -16,9 +16,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 
-from careers.logs import JsonFormatter
-from careers.middleware import DatabaseUnavailableMiddleware
-from tests.careers.test_caching import CLOSED_PORT_CACHE
+from portal.logs import JsonFormatter
+from portal.middleware import DatabaseUnavailableMiddleware
+from tests.portal.pagecache.test_middleware import CLOSED_PORT_CACHE
 from tests.processes import running_proxy
 
 
