@@ -8,9 +8,8 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self):
-        from . import derived, signals
+        from . import changes
         from .models import ContentChange
 
         # Every model of this app is shown on some public page.
-        signals.connect(m for m in self.get_models() if m is not ContentChange)
-        derived.connect()
+        changes.connect(m for m in self.get_models() if m is not ContentChange)

@@ -1,19 +1,204 @@
-"""What changed in the content, and the version that names it.
+"""
+What follows a change of content: the one rule.
 
-Every save or delete of content records a ContentChange in its own
-transaction (careers.signals calls `content_changed`; code that uses
-QuerySet.update(), which sends no signal, calls it itself). The page cache
-(portal.pagecache) stores pages under the version `stored_version` derives
-from those rows; it reads it through the PAGE_CACHE_VERSION_SOURCE setting,
-as the plumbing never imports the domain.
+Every save or delete of a content model, however it happens (the admin, an
+import, a `manage.py shell`), reaches the receivers that `connect()` attaches
+to Django's signals, and they do two things:
+
+- **Derived state.** The career, or every career that shows a changed shared
+  row (category, factor, skill, salary source), is refreshed: `overall_score`
+  and `top_salary` (stored so lists sort and page by them with an index), its
+  search document on PostgreSQL (careers.search), and its stored article,
+  marked stale to be rendered on the next visit (careers.article.rendering).
+  `refresh()` does it for any careers in one UPDATE.
+- **The page cache.** A ContentChange row is written in the same transaction,
+  once per transaction, and when that commits the new content version reaches
+  the shared cache (portal.pagecache.share_version), so every node's next
+  request misses the old pages. The page cache reads the version from
+  `stored_version()`, named by the PAGE_CACHE_VERSION_SOURCE setting, as the
+  plumbing never imports the domain.
+
+bulk_create() and QuerySet.update() send no signal: code that uses them runs
+inside `deferred()` (which also refreshes each career once rather than per
+row) or calls `refresh()`, which records the change for the page cache too.
+Changes made outside Django altogether (psql, a restored dump) are followed by
+`manage.py refresh_careers`: `refresh_all()`.
 """
 
-from django.db import transaction
-from django.db.models import Count, Max, Min
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import connections, router, transaction
+from django.db.models import Avg, Count, Max, Min, OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from portal import pagecache
 
-from .models import CareerPath, ContentChange
+from . import search, shape
+from .article import rendering
+from .models import (
+    CareerPath,
+    Category,
+    ContentChange,
+    Factor,
+    FactorScore,
+    SalarySource,
+    Skill,
+    Stage,
+)
+
+CHILDREN = [CareerPath._meta.get_field(name).related_model for name in shape.CHILDREN]
+# How to find the careers that show a shared row.
+SHOWN_BY = {
+    Category: "category",
+    Factor: "scores__factor",
+    SalarySource: "stages__source",
+    Skill: "skills__skill",
+}
+
+
+def per_career(rows, aggregate):
+    """One aggregate of a child table for the outer career, as a subquery."""
+    return Subquery(
+        rows.filter(career=OuterRef("pk"))
+        .order_by()
+        .values("career")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
+def update(careers):
+    """Recompute everything derived for every career in a queryset."""
+    values = {
+        "overall_score": per_career(FactorScore.objects, Avg("score")),
+        "top_salary": per_career(Stage.objects, Max("salary_max")),
+        "rendered_version": rendering.stale_marker(),
+    }
+    if connections[router.db_for_write(CareerPath)].vendor == "postgresql":
+        values["search_document"] = search.document()
+    careers.update(**values)
+
+
+# Loads of at least this many careers update the planner's statistics.
+BULK_LOAD = 100
+
+
+def analyze(count):
+    """After a bulk load, have the database update its statistics, so that its
+    query planner knows, for example, that nearly every career is live and
+    pages through them by index rather than sorting them all."""
+    if count < BULK_LOAD:
+        return
+    connection = connections[router.db_for_write(CareerPath)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Also marks the pages all-visible, so that counting live careers
+            # reads only an index; VACUUM cannot run inside a transaction.
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def refresh(*careers):
+    """Recompute what is derived for these careers (instances or keys), and
+    record the change for the page cache: for code that changed them without
+    sending signals."""
+    update_careers(careers)
+    content_changed()
+
+
+def update_careers(careers):
+    update(CareerPath.objects.filter(pk__in=[getattr(c, "pk", c) for c in careers]))
+
+
+def refresh_all():
+    """Recompute everything derived for every career and bump the page cache,
+    after changes made outside Django; returns how many careers."""
+    with transaction.atomic():
+        careers = CareerPath.objects.all()
+        count = careers.count()
+        update(careers)
+        content_changed()
+    analyze(count)
+    return count
+
+
+# The careers changed inside deferred(), refreshed when it ends; None outside.
+pending = ContextVar("careers_changes_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """Refresh each career changed inside the block once, as the block ends.
+
+    For code that writes many rows of a career, which would otherwise refresh
+    it after every row, or that bulk-creates rows, which sends no signal. Also
+    a decorator. Nothing is refreshed if the block raises.
+    """
+    if pending.get() is not None:
+        yield  # nested: the outermost block refreshes
+        return
+    careers = set()
+    token = pending.set(careers)
+    try:
+        yield
+    finally:
+        pending.reset(token)
+    if careers:
+        update_careers(careers)  # their signals recorded the change
+
+
+def changed(career_id):
+    if (careers := pending.get()) is None:
+        update_careers([career_id])
+    else:
+        careers.add(career_id)
+
+
+# The receivers
+
+
+def content_saved(sender, **kwargs):
+    content_changed()
+
+
+def career_saved(sender, instance, **kwargs):
+    changed(instance.pk)
+
+
+def child_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, CareerPath) or getattr(origin, "model", None) is CareerPath:
+        return  # deleted with its career
+    changed(instance.career_id)
+
+
+def shared_changed(sender, instance, created=False, **kwargs):
+    if not created:  # a new row is shown by no career yet
+        update(CareerPath.objects.filter(**{SHOWN_BY[sender]: instance}))
+
+
+def connect(models):
+    """Attach the receivers: the page cache's to every model in `models` (all
+    are shown on some public page), the derived state's to the career, its
+    children and the shared rows."""
+    for model in models:
+        uid = f"changes-pages-{model._meta.label}"
+        post_save.connect(content_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(content_saved, sender=model, dispatch_uid=f"{uid}-del")
+    post_save.connect(career_saved, sender=CareerPath, dispatch_uid="changes-career")
+    for model in CHILDREN:
+        uid = f"changes-{model._meta.label}"
+        post_save.connect(child_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
+    for model in SHOWN_BY:
+        uid = f"changes-{model._meta.label}"
+        post_save.connect(shared_changed, sender=model, dispatch_uid=uid)
+        # Before, while the rows that refer to it can still be found.
+        pre_delete.connect(shared_changed, sender=model, dispatch_uid=f"{uid}-del")
+
+
+# The page cache's version
 
 
 def stored_version():

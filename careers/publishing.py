@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
-from . import derived
+from . import changes
 from .models import CareerPath, CareerStatus
 from .shape import CHILDREN, POSITIONED
 
@@ -86,7 +86,7 @@ def unique_copy_title(title, is_sample):
 
 
 @transaction.atomic
-@derived.deferred()
+@changes.deferred()
 def duplicate_as_draft(career):
     """A draft copy of a career with all its children, to start a new one from."""
     children = {name: list(getattr(career, name).all()) for name in CHILDREN}

@@ -11,7 +11,7 @@ same texts, listed once in WEIGHTS, and annotate the same names:
 On PostgreSQL the texts of a career and its children are stored, weighted, in
 `CareerPath.search_document` (a tsvector with a GIN index), because a document
 spanning five tables cannot be indexed any other way. `document()` computes it;
-careers.derived keeps it current. Elsewhere the column stays empty: the
+careers.changes keeps it current. Elsewhere the column stays empty: the
 fallback reads the live tables.
 """
 

@@ -8,10 +8,10 @@ that made it: a visitor's request reads one row and shows it.
 
 Any save or delete of the career, of one of its children, or a change to a
 shared row it shows (category, factor, skill, salary source) marks it stale
-with a new marker (careers.derived). The next request renders it again and
+with a new marker (careers.changes). The next request renders it again and
 stores the result only if the marker it read is still there, so a render that
 raced an edit never overwrites the edit's page. Code that bypasses Django's
-signals (QuerySet.update(), raw SQL) must call careers.derived.refresh().
+signals (QuerySet.update(), raw SQL) must call careers.changes.refresh().
 
 A deploy that changes how careers render has a new VERSION, so every stored
 article is rendered again on its next visit.
@@ -97,5 +97,5 @@ def article(career, *, fresh=False):
 
 
 def stale_marker():
-    """A new marker for careers to render again: careers.derived sets it."""
+    """A new marker for careers to render again: careers.changes sets it."""
     return f"stale-{uuid.uuid4().hex}"

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from portal.progress import no_progress
 
-from .. import derived, shape
+from .. import changes, shape
 from ..models import (
     CareerSkill,
     Category,
@@ -145,7 +145,7 @@ def write_all(
     progress=no_progress,
 ):
     """Write validated careers in one transaction, their derived state once
-    at the end (careers.derived), with the rows they share found once.
+    at the end (careers.changes), with the rows they share found once.
 
     `record` adds each career to its history, in revisions of `revision_size`
     careers (None: one revision) with `comment` (by default the file names)
@@ -153,7 +153,7 @@ def write_all(
     of their rows, and one per career costs queries. `written(item, added)` is
     called after each career is written.
     """
-    with transaction.atomic(), derived.deferred():
+    with transaction.atomic(), changes.deferred():
         shared = SharedRows()
         items = iter(progress(parsed, desc="Writing"))
         size = revision_size or len(parsed) or 1
@@ -207,7 +207,7 @@ class SharedRows:
         return self.rows[key]
 
 
-@derived.deferred()
+@changes.deferred()
 def write(parsed, shared=None):
     """Create or replace one career path and all its children. Pass the same
     SharedRows to each write() of one transaction to save queries."""

@@ -15,7 +15,7 @@ from .children import CareerSkill, EducationRequirement, FactorScore, Stage, Ste
 from .common import CareerStatus, ProseField, live_filter
 from .shared import Category
 
-# Computed from the rest of the row and its children (careers.derived): not
+# Computed from the rest of the row and its children (careers.changes): not
 # edited, not kept in revisions. The large ones are read only where used.
 LARGE_DERIVED_FIELDS = ("search_document", "rendered_article", "rendered_data")
 DERIVED_FIELDS = (
@@ -195,7 +195,7 @@ class CareerPath(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-    # Derived from the children (careers.derived), stored so that lists sort
+    # Derived from the children (careers.changes), stored so that lists sort
     # and page by them with an index.
     overall_score = models.FloatField(
         _("overall score"),

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from careers.changes import stored_version
-from careers.models import CareerPath, ContentChange
+from careers.models import CareerPath, ContentChange, FactorScore
 from tests import factories
 from tests.conftest import MLOPS_FILE
 
@@ -59,3 +59,32 @@ def test_the_version_names_the_changes_and_the_last_due_publication(transactiona
             f"{changes}-{NOON.timestamp()}-{(NOON - HOUR).timestamp()}",
             NOON + HOUR,
         )
+
+
+def test_refresh_careers_brings_back_what_a_change_outside_django_left_stale(
+    mlops, client
+):
+    """After a fix made straight in the database (psql: no signals), the
+    command recomputes the score, the stored article and search, and the next
+    visit sees the fix rather than a cached page."""
+    page = client.get(mlops.get_absolute_url())
+    assert "Rebuilt by hand" not in page.content.decode()
+    score = mlops.scores.first()
+    FactorScore.objects.filter(career=mlops).update(score=1)
+    CareerPath.objects.filter(pk=mlops.pk).update(intro="Rebuilt by hand zyxwv.")
+    before = ContentChange.objects.count()
+
+    out = StringIO()
+    call_command("refresh_careers", stdout=out)
+
+    assert out.getvalue() == (
+        "Refreshed 1 career path(s); cached pages will be rendered again.\n"
+    )
+    assert ContentChange.objects.count() == before + 1
+    mlops.refresh_from_db()
+    assert mlops.overall_score == 1.0
+    assert score.pk  # the rows themselves were left as psql wrote them
+    page = client.get(mlops.get_absolute_url())
+    assert "Rebuilt by hand zyxwv." in page.content.decode()
+    found = client.get("/careers/", {"q": "zyxwv"})
+    assert mlops.title in found.content.decode()

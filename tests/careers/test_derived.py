@@ -1,10 +1,10 @@
-"""What is computed from a career's children is kept current (careers.derived)."""
+"""What is computed from a career's children is kept current (careers.changes)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careers import derived
+from careers import changes
 from careers.article import rendering
 from careers.models import CareerPath, FactorScore, Stage, Step
 from tests import factories
@@ -56,7 +56,7 @@ def test_lists_sort_by_the_stored_figures(client):
 def test_deferred_refreshes_each_career_once_at_the_end():
     """Bulk-created rows count; many saves cost one refresh."""
     career = factories.career(title="Brewer")
-    with CaptureQueriesContext(connection) as queries, derived.deferred():
+    with CaptureQueriesContext(connection) as queries, changes.deferred():
         career.save()
         factories.step(career, 1)
         Step.objects.bulk_create([Step(career=career, position=2, text="Zymurgy.")])
@@ -77,7 +77,7 @@ def test_nothing_is_refreshed_when_a_deferred_block_fails():
     with (
         CaptureQueriesContext(connection) as queries,
         pytest.raises(ZeroDivisionError),
-        derived.deferred(),
+        changes.deferred(),
     ):
         career.save()
         1 / 0  # noqa: B018
@@ -91,15 +91,15 @@ def test_refresh_accepts_careers_and_keys():
     CareerPath.objects.filter(pk=career.pk).update(
         search_document=None, rendered_version=rendering.VERSION
     )
-    derived.refresh(career.pk)
+    changes.refresh(career.pk)
     career.refresh_from_db()
     assert (career.search_document is not None) == ON_POSTGRES
     assert career.rendered_version.startswith("stale-")
-    derived.refresh(career)
+    changes.refresh(career)
 
 
 def test_a_bulk_load_updates_the_planner_statistics(django_assert_num_queries):
     with django_assert_num_queries(0):
-        derived.analyze(derived.BULK_LOAD - 1)
+        changes.analyze(changes.BULK_LOAD - 1)
     with django_assert_num_queries(1):
-        derived.analyze(derived.BULK_LOAD)
+        changes.analyze(changes.BULK_LOAD)

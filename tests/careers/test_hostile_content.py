@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from careers import derived
+from careers import changes
 from careers.contentfiles import safe_yaml
 from careers.models import CareerPath, Category, Factor, Skill, Step
 from tests import factories
@@ -145,7 +145,7 @@ def corrupt(career):
             ["Learn\x0b to code.", "Study\x01", career.pk],
         )
     # As the rendering module asks of code that bypasses signals.
-    derived.refresh(career)
+    changes.refresh(career)
 
 
 def public_urls(career):

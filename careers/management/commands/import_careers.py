@@ -2,7 +2,7 @@ import functools
 
 from django.core.management.base import BaseCommand, CommandError
 
-from careers import derived
+from careers import changes
 from careers.contentfiles import ContentError, import_files
 from portal.progress import progress
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 + "\n".join(error.problems)
             ) from error
         if not dry_run:
-            derived.analyze(len(parsed))
+            changes.analyze(len(parsed))
         verb = "Validated" if dry_run else "Imported"
         for item in parsed:
             self.stdout.write(f"{verb} {item.career.slug} from {item.filename}")

@@ -2,7 +2,7 @@ import functools
 
 from django.core.management.base import BaseCommand, CommandError
 
-from careers import derived
+from careers import changes
 from careers.contentfiles import ContentError
 from careers.demo.generator import DEFAULT_SEED, MAX_CAREERS, seed_careers
 from portal.progress import progress
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 f"No sample careers were written; {len(error.problems)} problem(s):\n"
                 + "\n".join(error.problems)
             ) from error
-        derived.analyze(len(parsed))
+        changes.analyze(len(parsed))
         if options["verbosity"] >= 2:
             for item in parsed:
                 self.stdout.write(f"Seeded {item.career.slug}")

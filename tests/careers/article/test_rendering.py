@@ -6,7 +6,7 @@ import pytest
 import reversion
 from reversion.models import Version
 
-from careers import derived
+from careers import changes
 from careers.article import rendering
 from careers.models import CareerPath
 from tests import factories
@@ -37,7 +37,7 @@ def test_a_stored_article_is_what_a_fresh_render_gives(client, mlops):
     url = mlops.get_absolute_url()
     client.get(url)
     from_store = client.get(url).content
-    derived.refresh(mlops)
+    changes.refresh(mlops)
     assert client.get(url).content == from_store
 
 
@@ -115,7 +115,7 @@ def test_staff_see_the_database_as_it_is(client, admin_client, mlops):
     CareerPath.objects.filter(pk=mlops.pk).update(summary="Changed quietly.")
     assert '<p class="lead">Changed quietly.' in admin_client.get(url).text
     assert '<p class="lead">Changed quietly.' not in client.get(url).text
-    derived.refresh(mlops)
+    changes.refresh(mlops)
     assert '<p class="lead">Changed quietly.' in client.get(url).text
 
 
