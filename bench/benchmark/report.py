@@ -134,42 +134,19 @@ def report(results):
     out(f"Seeding (`seed_synthetic`, each size in its own database): {seeds}.")
     out("")
     imp = results["import"]
-    out("### Import")
-    out("")
-    if not imp:
-        out("Not measured.")
-    else:
-        out(
+    section(
+        out,
+        "Import",
+        imp
+        and (
             f"`import_careers` of {fmt(imp['files'])} generated files into an "
             f"empty database: {fmt(imp['seconds'], 1)} s, "
             f"**{fmt(imp['careers_per_s'], 1)} careers/s**; the whole process, "
             f"Python and Django start-up included, {fmt(imp['wall_s'], 1)} s "
             f"({fmt(imp['careers_per_s_wall'], 1)} careers/s)."
-        )
-    out("")
-    soak = results["soak"]
-    out("### Soak")
-    out("")
-    if not soak:
-        out("Not measured.")
-    else:
-        statuses = ", ".join(
-            f"{k}: {fmt(v)}" for k, v in sorted(soak["statuses"].items())
-        )
-        errors = soak["errors"]
-        out(
-            f"{soak['seconds']} s, {soak['connections']} connections, "
-            f"{len(soak['paths'])} URLs in turn, page cache {soak['page_cache']}, "
-            f"at {fmt(seeded[soak['size']])} samples: {fmt(soak['requests'])} "
-            f"requests, {fmt(soak['rps'])}/s, p50 {fmt(soak['p50_ms'], 1)} ms, p99 "
-            f"{fmt(soak['p99_ms'], 1)} ms; statuses {statuses}; errors: connect "
-            f"{errors['connect']}, read {errors['read']}, write {errors['write']}, "
-            f"timeout {errors['timeout']} (at {soak['timeout_s']} s), non-2xx/3xx "
-            f"{errors['status']}; worker RSS {fmt(soak['worker_rss_mb'])} MB"
-            + (" (noisy)" if soak["noise"]["noisy"] else "")
-            + "."
-        )
-    out("")
+        ),
+    )
+    section(out, "Soak", soak_line(results["soak"], seeded))
     noisy = results["summary"]["noisy_runs"]
     total = results["summary"]["runs"]
     out(
@@ -236,3 +213,30 @@ def value_text(value):
     if isinstance(value, float):
         return fmt(value, 3 if value < 10 else 1)
     return fmt(value)
+
+
+def section(out, title, line):
+    """A heading and its one line, or "Not measured." without one."""
+    out(f"### {title}")
+    out("")
+    out(line or "Not measured.")
+    out("")
+
+
+def soak_line(soak, seeded):
+    if not soak:
+        return None
+    statuses = ", ".join(f"{k}: {fmt(v)}" for k, v in sorted(soak["statuses"].items()))
+    errors = soak["errors"]
+    return (
+        f"{soak['seconds']} s, {soak['connections']} connections, "
+        f"{len(soak['paths'])} URLs in turn, page cache {soak['page_cache']}, "
+        f"at {fmt(seeded[soak['size']])} samples: {fmt(soak['requests'])} "
+        f"requests, {fmt(soak['rps'])}/s, p50 {fmt(soak['p50_ms'], 1)} ms, p99 "
+        f"{fmt(soak['p99_ms'], 1)} ms; statuses {statuses}; errors: connect "
+        f"{errors['connect']}, read {errors['read']}, write {errors['write']}, "
+        f"timeout {errors['timeout']} (at {soak['timeout_s']} s), non-2xx/3xx "
+        f"{errors['status']}; worker RSS {fmt(soak['worker_rss_mb'])} MB"
+        + (" (noisy)" if soak["noise"]["noisy"] else "")
+        + "."
+    )
