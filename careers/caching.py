@@ -38,7 +38,7 @@ from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Min
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import parse_etags, urlencode
 from django.utils.timezone import now
@@ -192,7 +192,7 @@ def page_key(request, version, params):
     return f"careers:page:{version}:{request.method}:{digest}"
 
 
-def applied_params(request, **values):
+def applied_params(request: HttpRequest, **values: object) -> None:
     """Tell the page cache what the view made of the parameters it read.
 
     A page asked for with any other value (a sort the view does not know,
@@ -202,7 +202,7 @@ def applied_params(request, **values):
     """
     applied = getattr(request, "page_cache_applied", {})
     applied.update({name: str(value) for name, value in values.items()})
-    request.page_cache_applied = applied
+    request.page_cache_applied = applied  # type: ignore[attr-defined]  # ours
 
 
 def asked_as_applied(request, params):

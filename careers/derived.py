@@ -14,6 +14,7 @@ bulk_create() and QuerySet.update() send no signal: code that uses them runs
 inside `deferred()`, which also refreshes each career once rather than per row.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -95,11 +96,13 @@ def refresh(*careers):
 
 
 # The careers changed inside deferred(), refreshed when it ends; None outside.
-pending = ContextVar("careers_derived_pending", default=None)
+pending: ContextVar[set[int] | None] = ContextVar(
+    "careers_derived_pending", default=None
+)
 
 
 @contextmanager
-def deferred():
+def deferred() -> Iterator[None]:
     """Refresh each career changed inside the block once, as the block ends.
 
     For code that writes many rows of a career, which would otherwise refresh
@@ -109,7 +112,7 @@ def deferred():
     if pending.get() is not None:
         yield  # nested: the outermost block refreshes
         return
-    careers = set()
+    careers: set[int] = set()
     token = pending.set(careers)
     try:
         yield
