@@ -25,6 +25,7 @@ Changes made outside Django altogether (psql, a restored dump) are followed by
 `manage.py refresh_careers`: `refresh_all()`.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -125,11 +126,13 @@ def refresh_all():
 
 
 # The careers changed inside deferred(), refreshed when it ends; None outside.
-pending = ContextVar("careers_changes_pending", default=None)
+pending: ContextVar[set[int] | None] = ContextVar(
+    "careers_changes_pending", default=None
+)
 
 
 @contextmanager
-def deferred():
+def deferred() -> Iterator[None]:
     """Refresh each career changed inside the block once, as the block ends.
 
     For code that writes many rows of a career, which would otherwise refresh
@@ -139,7 +142,7 @@ def deferred():
     if pending.get() is not None:
         yield  # nested: the outermost block refreshes
         return
-    careers = set()
+    careers: set[int] = set()
     token = pending.set(careers)
     try:
         yield

@@ -9,6 +9,8 @@ every page, feed and API answer in a form they can carry.
 """
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,7 +43,9 @@ def without_control_characters(value):
 
 
 class PlainTextMixin:
-    default_validators = [validate_no_control_characters]
+    default_validators: Sequence[Callable[[Any], None]] = [
+        validate_no_control_characters
+    ]
 
     def to_python(self, value):
         # Browsers post textareas with CRLF; a CR alone is an old Mac ending.

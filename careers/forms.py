@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,13 +41,14 @@ class DirectoryForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.with_live_count().order_by(
+        # The category field is a ModelChoiceField.
+        self.fields["category"].queryset = Category.objects.with_live_count().order_by(  # type: ignore[attr-defined]
             "name"
         )
 
-    def filters(self):
+    def filters(self) -> dict[str, Any]:
         """The filters to apply: the valid input, defaults for the rest."""
         self.is_valid()
         data = self.cleaned_data
@@ -56,7 +59,7 @@ class DirectoryForm(forms.Form):
         return {"q": q, "category": data.get("category"), "sort": sort}
 
     @staticmethod
-    def default_sort(q):
+    def default_sort(q: str) -> str:
         """Searches list the best matches first; browsing lists A to Z."""
         return "relevance" if q else "title"
 

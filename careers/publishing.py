@@ -6,7 +6,10 @@ Scheduling needs no worker: a published career with a future publish_at goes
 live by itself, as CareerPathQuerySet.published() reads the time.
 """
 
-from datetime import date, timedelta
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import reversion
 from django.db import transaction
@@ -17,15 +20,23 @@ from . import changes
 from .models import CareerPath, CareerStatus
 from .shape import CHILDREN, POSITIONED
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from .models import CareerPathQuerySet
+
+    # A career's status and publish_at, as stored.
+    Publishing = tuple[str, datetime | None]
+
 # The Publisher role's permission: only it changes status and publish_at.
 PERMISSION = "careers.publish_careerpath"
 
 
-def can_publish(user):
+def can_publish(user: User | AnonymousUser) -> bool:
     return user.has_perm(PERMISSION)
 
 
-def stored_publishing(pk):
+def stored_publishing(pk: int | None) -> Publishing:
     """The status and publishing time stored for career `pk`; a new career's
     when there is none."""
     new = (CareerPath.Status.DRAFT.value, None)
@@ -35,12 +46,14 @@ def stored_publishing(pk):
     return stored.first() or new
 
 
-def publishing_changes(career, before=None):
+def publishing_changes(
+    career: CareerPath, before: Publishing | None = None
+) -> list[tuple[str, Any]]:
     """The fields of `career` that only a publisher may change and that differ
     from `before` ((status, publish_at); by default as stored), with what to
     keep: [(field, kept value)]."""
     status, publish_at = before or stored_publishing(career.pk)
-    changes = []
+    changes: list[tuple[str, Any]] = []
     if career.status != status:
         changes.append(("status", status))
     if career.publish_at != publish_at:
@@ -48,7 +61,9 @@ def publishing_changes(career, before=None):
     return changes
 
 
-def set_status(careers, status, user=None):
+def set_status(
+    careers: CareerPathQuerySet, status: str, user: User | None = None
+) -> int:
     """Publish or unpublish careers, each saved with a revision; returns how many."""
     changed = 0
     for career in careers.exclude(status=status):
@@ -63,7 +78,7 @@ def set_status(careers, status, user=None):
     return changed
 
 
-def unique_copy_slug(slug):
+def unique_copy_slug(slug: str) -> str:
     base = f"{slug}-copy"[:140]
     candidate, number = base, 2
     while CareerPath.objects.filter(slug=candidate).exists():
@@ -71,7 +86,7 @@ def unique_copy_slug(slug):
     return candidate
 
 
-def unique_copy_title(title, is_sample):
+def unique_copy_title(title: str, is_sample: bool) -> str:
     """A copy's title, "Copy of …", numbered if a real guide already has it
     (real guides' titles are unique), within the title's length."""
     limit = CareerPath._meta.get_field("title").max_length
@@ -79,7 +94,8 @@ def unique_copy_title(title, is_sample):
     while True:
         suffix = f" ({number})" if number > 1 else ""
         candidate = _("Copy of %(title)s") % {"title": title}
-        candidate = candidate[: limit - len(suffix)] + suffix
+        # The title field has a max_length.
+        candidate = candidate[: limit - len(suffix)] + suffix  # type: ignore[operator]
         if is_sample or not CareerPath(title=candidate).title_holder():
             return candidate
         number += 1
@@ -87,7 +103,7 @@ def unique_copy_title(title, is_sample):
 
 @transaction.atomic
 @changes.deferred()
-def duplicate_as_draft(career):
+def duplicate_as_draft(career: CareerPath) -> CareerPath:
     """A draft copy of a career with all its children, to start a new one from."""
     children = {name: list(getattr(career, name).all()) for name in CHILDREN}
     copy = CareerPath.objects.get(pk=career.pk)
@@ -109,7 +125,7 @@ def duplicate_as_draft(career):
     return copy
 
 
-def renumber_positions(career):
+def renumber_positions(career: CareerPath) -> None:
     """Number each ordered child list 1, 2, 3… with no gaps, keeping the order."""
     for name in POSITIONED:
         rows = list(getattr(career, name).order_by("position"))
@@ -131,7 +147,7 @@ def renumber_positions(career):
             siblings.filter(pk=pk).update(position=index)
 
 
-def needs_review_filter(months):
+def needs_review_filter(months: float) -> Q:
     """Careers whose review date, or any salary source, is older than `months`."""
     cutoff = date.today() - timedelta(days=round(months * 30.44))
     return (

@@ -1,16 +1,25 @@
 """Revisions (django-reversion) of a career, compared field by field."""
 
+from __future__ import annotations
+
 import difflib
+from typing import TYPE_CHECKING, Any
 
 from .models import DERIVED_FIELDS, CareerPath, Factor, Skill
 from .shape import CHILDREN, SCORE_MAX
 
+if TYPE_CHECKING:
+    from reversion.models import Revision
 
-def version_rows(revision):
+
+def version_rows(revision: Revision) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A revision's career fields, and its children as readable lines."""
+    career_fields: dict[str, Any]
+    children: dict[str, list[str]]
     career_fields, children = {}, {name: [] for name in CHILDREN}
-    related = {
-        field.related_model: field.get_accessor_name()
+    # Model -> accessor name; a child relation always has one.
+    related: dict[Any, str] = {
+        field.related_model: field.get_accessor_name()  # type: ignore[misc]
         for field in CareerPath._meta.related_objects
         if field.get_accessor_name() in CHILDREN
     }
@@ -25,7 +34,7 @@ def version_rows(revision):
     return career_fields, children
 
 
-def describe_child(fields):
+def describe_child(fields: dict[str, Any]) -> str:
     """A child row of a revision as one line, naming its factor or skill (or
     their id, if they have been deleted since)."""
     if "factor_id" in fields:
@@ -43,7 +52,7 @@ def describe_child(fields):
     return " ".join(parts) + (f" — {text}" if text else "")
 
 
-def compare_revisions(old, new):
+def compare_revisions(old: Revision, new: Revision) -> list[dict[str, Any]]:
     """Rows of (label, old text, new text, diff lines) for what differs."""
     old_fields, old_children = version_rows(old)
     new_fields, new_children = version_rows(new)
@@ -57,9 +66,10 @@ def compare_revisions(old, new):
             rows.append(diff_row(field.verbose_name, before, after))
     for name in CHILDREN:
         if old_children[name] != new_children[name]:
+            # A child relation: related_model is a model class, never None.
             label = CareerPath._meta.get_field(
                 name
-            ).related_model._meta.verbose_name_plural
+            ).related_model._meta.verbose_name_plural  # type: ignore[union-attr]
             rows.append(
                 diff_row(
                     label, "\n".join(old_children[name]), "\n".join(new_children[name])
@@ -68,7 +78,7 @@ def compare_revisions(old, new):
     return rows
 
 
-def diff_row(label, before, after):
+def diff_row(label: Any, before: Any, after: Any) -> dict[str, Any]:
     before = "" if before is None else str(before)
     after = "" if after is None else str(after)
     lines = [

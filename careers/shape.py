@@ -11,9 +11,16 @@ the place in the template where the page shows it (CONTRIBUTING.md).
 A leaf module: it imports nothing from the project, so anything may import it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Labels and help texts are lazy translations, str once rendered.
+    from django_stubs_ext import StrOrPromise
 
 # A factor score, from poor to excellent; pages show it out of SCORE_MAX.
 SCORE_MIN = 1
@@ -30,20 +37,20 @@ class Text:
     """A prose text of the career: Markdown, stored on the career row."""
 
     field: str
-    label: str
+    label: StrOrPromise
     # The section whose mapping holds it in a content file, and its key
     # there; a text outside any section is at the top, under its field name.
     section: str = ""
     key: str = ""
     required: bool = False
-    help_text: str = ""
+    help_text: StrOrPromise = ""
 
     @property
-    def file_key(self):
+    def file_key(self) -> str:
         return self.field
 
     @property
-    def path(self):
+    def path(self) -> str:
         """Where the text is in a content file: `steps.intro`, or `outlook`."""
         return f"{self.section}.{self.key}" if self.section else self.field
 
@@ -55,10 +62,10 @@ class Section:
     name: str  # its key in a content file
     children: str  # the career's related name for its list
     items: str  # the list's key in the section
-    keys: tuple  # every key of the section in a content file, in order
+    keys: tuple[str, ...]  # every key of the section in a content file, in order
 
     @property
-    def file_key(self):
+    def file_key(self) -> str:
         return self.name
 
 
@@ -123,16 +130,16 @@ HEAD = (
 )
 
 
-def section_texts(name):
+def section_texts(name: str) -> dict[str, Text]:
     """The texts that section `name` holds, by their key in it."""
     return {text.key: text for text in TEXTS if text.section == name}
 
 
-def body():
+def body() -> list[Text | Section]:
     """The top-level texts and sections after HEAD, in the guide's order, as
     Text or Section."""
     sections = {section.name: section for section in SECTIONS}
-    items = []
+    items: list[Text | Section] = []
     for text in TEXTS:
         item = sections[text.section] if text.section else text
         if item not in items:
@@ -141,6 +148,6 @@ def body():
     return items
 
 
-def file_keys():
+def file_keys() -> list[str]:
     """Every top-level key of a content file, in order."""
     return [*HEAD, *(item.file_key for item in body())]

@@ -27,7 +27,7 @@ PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
 class CleanPaginationMixin:
     """Pages past the end are 404; a page that is not a number is page 1."""
 
-    paginate_by = shape.PAGE_SIZE
+    paginate_by: int | None = shape.PAGE_SIZE
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

@@ -1,5 +1,9 @@
 """HTTP plumbing shared by every JSON answer."""
 
+import json
+from collections.abc import Iterator
+from typing import Any
+
 from django import http
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import Resolver404, resolve
@@ -11,7 +15,7 @@ from django.views.decorators.http import require_safe
 _MARKUP_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
 
 
-def escape_markup(text):
+def escape_markup(text: str) -> str:
     # str.replace, not str.translate: a translation that maps one character to
     # several leaves CPython's fast path, and made a career's body 12× slower.
     for char, escape in _MARKUP_ESCAPES:
@@ -23,16 +27,18 @@ class JSONEncoder(DjangoJSONEncoder):
     """Django's encoder, with <, > and & written as \\u escapes, as
     django.utils.html.json_script does, so no echoed input is raw markup."""
 
-    def encode(self, o):
+    def encode(self, o: Any) -> str:
         return escape_markup(super().encode(o))
 
-    def iterencode(self, o, _one_shot=False):
+    def iterencode(self, o: Any, _one_shot: bool = False) -> Iterator[str]:
         for chunk in super().iterencode(o, _one_shot):
             yield escape_markup(chunk)
 
 
 class JsonResponse(http.JsonResponse):
-    def __init__(self, data, encoder=JSONEncoder, **kwargs):
+    def __init__(
+        self, data: Any, encoder: type[json.JSONEncoder] = JSONEncoder, **kwargs: Any
+    ) -> None:
         super().__init__(data, encoder=encoder, **kwargs)
 
 

@@ -23,11 +23,30 @@ defaulting to `no_progress`, and the command passes
 
 import os
 import sys
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
 from tqdm import tqdm
 
+T = TypeVar("T")
 
-def progress(iterable, *, desc, verbosity=1, total=None, unit="career"):
+
+class Progress(Protocol):
+    """What a library function's `progress` argument is called as."""
+
+    def __call__(
+        self, iterable: Iterable[T], *, desc: str, unit: str = ...
+    ) -> Iterable[T]: ...
+
+
+def progress(
+    iterable: Iterable[T],
+    *,
+    desc: str,
+    verbosity: int = 1,
+    total: int | None = None,
+    unit: str = "career",
+) -> Iterable[T]:
     """`iterable`, counted by a bar on stderr when stderr is a terminal."""
     if verbosity == 0 or not stderr_is_terminal():
         return iterable
@@ -45,12 +64,12 @@ def progress(iterable, *, desc, verbosity=1, total=None, unit="career"):
     )
 
 
-def no_progress(iterable, **options):
+def no_progress(iterable: Iterable[T], **options: Any) -> Iterable[T]:
     """The silent stand-in for `progress`, for library functions' defaults."""
     return iterable
 
 
-def terminal_size():
+def terminal_size() -> tuple[int, int]:
     # A terminal that reports no size (0 by 0, as a bare pty does) would get
     # no bar at all from tqdm.
     try:
@@ -60,7 +79,7 @@ def terminal_size():
     return (columns if columns > 0 else 80), (lines if lines > 0 else 24)
 
 
-def stderr_is_terminal():
+def stderr_is_terminal() -> bool:
     isatty = getattr(sys.stderr, "isatty", None)
     try:
         return bool(isatty and isatty())

@@ -51,7 +51,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(label=gettext_lazy("Content files"))
+    # The form metaclass moves declared fields into base_fields, so this does
+    # not replace BaseForm.files (the uploads) as mypy thinks.
+    files = MultipleFileField(label=gettext_lazy("Content files"))  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

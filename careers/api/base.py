@@ -2,9 +2,12 @@
 304s, and the read-only methods."""
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import TooManyFieldsSent
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -29,21 +32,21 @@ SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 class ApiError(Exception):
     """A client error, answered as `{"error": message}` with its status."""
 
-    def __init__(self, status, message):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
 
 
-def error_response(status, message):
+def error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def absolute(request, name, **kwargs):
+def absolute(request: HttpRequest, name: str, **kwargs: Any) -> str:
     return request.build_absolute_uri(reverse(f"api:{name}", kwargs=kwargs or None))
 
 
-def finish(request, response):
+def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """Headers every API response carries, and 304s that keep them.
 
     ConditionalGetMiddleware would also answer 304, but its 304 keeps only the
@@ -61,8 +64,12 @@ def finish(request, response):
     if response.status_code == 200:
         response["Access-Control-Expose-Headers"] = "ETag"
         set_response_etag(response)  # as ConditionalGetMiddleware would
-        conditional = get_conditional_response(
-            request, etag=response["ETag"], response=response
+        # Given a response it returns one, never None, and reads only the
+        # headers that every response has (the stub wants an HttpResponse).
+        conditional: HttpResponseBase = get_conditional_response(  # type: ignore[assignment]
+            request,
+            etag=response["ETag"],
+            response=response,  # type: ignore[arg-type]
         )
         if conditional.status_code == 412:  # If-Match failed
             conditional = error_response(
@@ -80,24 +87,30 @@ class ApiView(View):
     http_method_names = ["get", "head", "options"]
 
     @classmethod
-    def as_view(cls, **initkwargs):
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
         view = super().as_view(**initkwargs)
 
         # Outside the page cache, so cached answers get the same headers and 304s.
         @functools.wraps(view)
-        def api_view(request, *args, **kwargs):
+        def api_view(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             return finish(request, view(request, *args, **kwargs))
 
         # Read-only views: a POST must reach them to be told 405, not 403.
         return csrf_exempt(api_view)
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         try:
             return super().dispatch(request, *args, **kwargs)
         except ApiError as error:
             return error_response(error.status, error.message)
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
+    def http_method_not_allowed(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         response = error_response(
             405,
             _("The API is read-only: %(method)s is not allowed, only %(allowed)s.")
@@ -106,7 +119,7 @@ class ApiView(View):
         response["Allow"] = METHODS
         return response
 
-    def options(self, request, *args, **kwargs):
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Answer a CORS preflight: any origin may GET."""
         response = HttpResponse(status=204, content_type="application/json")
         response["Allow"] = METHODS
@@ -115,7 +128,7 @@ class ApiView(View):
         response["Access-Control-Max-Age"] = "86400"
         return response
 
-    def params(self):
+    def params(self) -> QueryDict:
         try:
             return self.request.GET
         except TooManyFieldsSent as error:

@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of the API, served at /api/openapi.json."""
 
 import functools
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..forms import DirectoryForm
 from ..shape import PAGE_SIZE, QUERY_MAX_LENGTH
@@ -10,6 +12,7 @@ from .schemas import (
     CORS_HEADER,
     ETAG_HEADER,
     JSON,
+    Schema,
     header,
     ref,
     schemas,
@@ -20,9 +23,11 @@ from .schemas import (
 SORTS = [value for value, _label in DirectoryForm.SORTS]
 
 
-def responses(body, *, errors=()):
+def responses(
+    body: str, *, errors: Iterable[str] = ()
+) -> tuple[dict[str, Schema], dict[str, Schema]]:
     """GET and HEAD responses: `body` on 200, plus 304 and the given errors."""
-    get = {
+    get: dict[str, Schema] = {
         "200": {
             "description": "OK.",
             "headers": {
@@ -47,7 +52,7 @@ def responses(body, *, errors=()):
     return get, head
 
 
-def without_body(response):
+def without_body(response: Schema) -> Schema:
     """The response to HEAD: the same headers, no content."""
     return {key: value for key, value in response.items() if key != "content"}
 
@@ -62,7 +67,16 @@ ERRORS = {
 }
 
 
-def path_item(*, summary, tag, name, body, slug=None, query=(), errors=()):
+def path_item(
+    *,
+    summary: str,
+    tag: str,
+    name: str,
+    body: str,
+    slug: str | None = None,
+    query: Sequence[Schema] = (),
+    errors: Iterable[str] = (),
+) -> dict[str, Any]:
     """GET, HEAD and the CORS preflight of one path; `slug` describes {slug}."""
     get, head = responses(body, errors=errors)
     conditional = {
@@ -73,7 +87,7 @@ def path_item(*, summary, tag, name, body, slug=None, query=(), errors=()):
         "schema": {"type": "string"},
     }
     parameters = [*query, conditional]
-    item = {
+    item: dict[str, Any] = {
         "get": {
             "operationId": name,
             "summary": summary,
@@ -109,7 +123,7 @@ def path_item(*, summary, tag, name, body, slug=None, query=(), errors=()):
     return item
 
 
-def error_response_object(status):
+def error_response_object(status: str) -> Schema:
     return {
         "description": ERRORS[status],
         "headers": {"Access-Control-Allow-Origin": CORS_HEADER}
@@ -123,7 +137,7 @@ def error_response_object(status):
 
 
 @functools.cache
-def openapi_document():
+def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of this API, served at /api/openapi.json."""
     list_parameters = [
         {

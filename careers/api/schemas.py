@@ -4,21 +4,30 @@ A career's detail is its content file (careers.shape): its texts and sections
 are described from the shape, so a new text needs no change here.
 """
 
+from typing import Any
+
 from .. import shape
 from ..models import CareerPath, EducationKind
 from ..shape import PAGE_SIZE, SCORE_MAX, SCORE_MIN
 from .base import MAX_AGE, SLUG_PATTERN
 
 JSON = "application/json"
+# A JSON Schema, or a part of the OpenAPI document.
+Schema = dict[str, Any]
 
 
-def ref(name):
+def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def obj(properties, *, required=None, description=None):
+def obj(
+    properties: dict[str, Schema],
+    *,
+    required: list[str] | None = None,
+    description: str | None = None,
+) -> Schema:
     """A fixed-shape object: every key listed; `required` defaults to all."""
-    schema = {
+    schema: Schema = {
         "type": "object",
         "additionalProperties": False,
         "required": list(properties) if required is None else required,
@@ -29,22 +38,24 @@ def obj(properties, *, required=None, description=None):
     return schema
 
 
-def string(description=None, **keywords):
-    schema = {"type": "string", **keywords}
+def string(description: str | None = None, **keywords: Any) -> Schema:
+    schema: Schema = {"type": "string", **keywords}
     if description:
         schema["description"] = description
     return schema
 
 
-def markdown(description=None):
+def markdown(description: str | None = None) -> Schema:
     return string(description, contentMediaType="text/markdown")
 
 
-def uri(description=None):
+def uri(description: str | None = None) -> Schema:
     return string(description, format="uri")
 
 
-def header(description, schema=None, *, required=True):
+def header(
+    description: str, schema: Schema | None = None, *, required: bool = True
+) -> Schema:
     return {
         "description": description,
         "required": required,
@@ -62,12 +73,12 @@ SLUG = string(pattern=SLUG_PATTERN, maxLength=150)
 SCORE = {"type": ["number", "null"], "minimum": SCORE_MIN, "maximum": SCORE_MAX}
 
 
-def error_schema():
+def error_schema() -> Schema:
     """The body of every error answer."""
     return obj({"error": string("What was wrong, for a person to read.", minLength=1)})
 
 
-def schemas():
+def schemas() -> dict[str, Schema]:
     salary_figure = {"type": "integer", "minimum": 0}
     currency = string("ISO 4217 code.", pattern="^[A-Z]{3}$")
     source = obj(
@@ -186,7 +197,7 @@ def schemas():
     }
 
 
-def section_lists():
+def section_lists() -> dict[str, dict[str, Schema]]:
     """The schemas of each section's list (and the progression's source), by
     the section's name in careers.shape."""
     return {
@@ -244,10 +255,12 @@ def section_lists():
     }
 
 
-def career_detail():
+def career_detail() -> Schema:
     """A career's content file, its texts and sections as careers.shape has
     them, with the API's links and figures."""
     lists = section_lists()
+    body: dict[str, Schema]
+    required: list[str]
     body, required = {}, []
     for item in shape.body():
         if isinstance(item, shape.Text):
@@ -302,7 +315,7 @@ def career_detail():
     )
 
 
-def skill_properties():
+def skill_properties() -> dict[str, Schema]:
     return {
         "name": string(minLength=1),
         "slug": SLUG,

@@ -1,17 +1,20 @@
 """The API's bodies, built from the careers' and skills' rows."""
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from typing import Any
+
+from django.db.models import Aggregate, Count, Max, Min, OuterRef, Subquery
+from django.http import HttpRequest
 
 from ..contentfiles import career_to_dict
-from ..models import Stage
+from ..models import CareerPath, CareerPathQuerySet, CareerSkill, Skill, Stage
 from .base import absolute
 
 
-def score(value):
+def score(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def with_salary_span(careers):
+def with_salary_span(careers: CareerPathQuerySet) -> CareerPathQuerySet:
     """Annotate the figures of CareerPath.salary_span() in the listing's query."""
     stages = (
         Stage.objects.filter(career=OuterRef("pk"), salary_min__isnull=False)
@@ -19,7 +22,7 @@ def with_salary_span(careers):
         .values("career")
     )
 
-    def per_career(aggregate):
+    def per_career(aggregate: Aggregate) -> Subquery:
         return Subquery(stages.annotate(value=aggregate).values("value"))
 
     return careers.annotate(
@@ -30,7 +33,8 @@ def with_salary_span(careers):
     )
 
 
-def salary_span(career):
+# Any: a career annotated by with_salary_span(), figures mypy does not see.
+def salary_span(career: Any) -> dict[str, Any] | None:
     # As CareerPath.salary_span(): no span over mixed currencies.
     if career.salary_low is None or career.salary_currencies != 1:
         return None
@@ -41,7 +45,7 @@ def salary_span(career):
     }
 
 
-def career_summary(request, career):
+def career_summary(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
     return {
         "slug": career.slug,
         "title": career.title,
@@ -54,7 +58,7 @@ def career_summary(request, career):
     }
 
 
-def career_detail(request, career):
+def career_detail(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
     """A career loaded with for_detail(): its content file, and links."""
     return {
         **career_to_dict(career),
@@ -65,18 +69,19 @@ def career_detail(request, career):
     }
 
 
-def skill_summary(request, skill):
+def skill_summary(request: HttpRequest, skill: Skill) -> dict[str, Any]:
     return {
         "name": skill.name,
         "slug": skill.slug,
         "description": skill.description,
-        "career_count": skill.career_count,
+        # Annotated by with_published_count().
+        "career_count": skill.career_count,  # type: ignore[attr-defined]
         "url": request.build_absolute_uri(skill.get_absolute_url()),
         "api_url": absolute(request, "skill", slug=skill.slug),
     }
 
 
-def skill_career(request, entry):
+def skill_career(request: HttpRequest, entry: CareerSkill) -> dict[str, Any]:
     """A career that needs the skill, from its CareerSkill `entry`."""
     return {
         "slug": entry.career.slug,

@@ -1,7 +1,12 @@
 """The API's endpoints (docs/api.md). Parameters go through the directory's
 own form, and pages through Django's paginator."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.http import HttpRequest, QueryDict
 from django.urls import resolve
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -26,7 +31,7 @@ from .serializers import (
 class CareerListApi(ApiView):
     cache_params = ("q", "category", "sort", "page")
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> JsonResponse:
         params = self.params()
         for name in self.cache_params:  # each has one meaning, or none
             given = len(params.getlist(name))
@@ -58,7 +63,7 @@ class CareerListApi(ApiView):
         }
         query = {name: value for name, value in query.items() if value}
 
-        def link(number):
+        def link(number: int) -> str:
             url = request.build_absolute_uri(request.path)
             params = query if number == 1 else {**query, "page": number}
             return f"{url}?{urlencode(params)}" if params else url
@@ -77,7 +82,7 @@ class CareerListApi(ApiView):
             }
         )
 
-    def filters(self, params):
+    def filters(self, params: QueryDict) -> dict[str, Any]:
         """The directory's filters, refusing what the directory would clean."""
         q = params.get("q", "")
         if "\x00" in q:
@@ -110,7 +115,7 @@ class CareerListApi(ApiView):
             )
         return form.filters()
 
-    def page_number(self, raw, paginator):
+    def page_number(self, raw: str, paginator: Paginator[CareerPath]) -> int:
         """The page asked for: 400 if not a number, 404 if past the last."""
         if raw == "":
             return 1
@@ -134,7 +139,7 @@ class CareerListApi(ApiView):
 
 
 class CareerDetailApi(ApiView):
-    def get(self, request, slug):
+    def get(self, request: HttpRequest, slug: str) -> JsonResponse:
         career = CareerPath.objects.published().for_detail().filter(slug=slug).first()
         if career is None:
             raise ApiError(
@@ -144,14 +149,14 @@ class CareerDetailApi(ApiView):
 
 
 class SkillListApi(ApiView):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> JsonResponse:
         skills = Skill.objects.with_published_count().order_by("name")
         results = [skill_summary(request, skill) for skill in skills]
         return JsonResponse({"count": len(results), "results": results})
 
 
 class SkillDetailApi(ApiView):
-    def get(self, request, slug):
+    def get(self, request: HttpRequest, slug: str) -> JsonResponse:
         skill = Skill.objects.with_published_count().filter(slug=slug).first()
         if skill is None:
             raise ApiError(
@@ -175,7 +180,7 @@ class SkillDetailApi(ApiView):
 
 
 class IndexApi(ApiView):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {
                 "careers": absolute(request, "careers"),
@@ -186,14 +191,14 @@ class IndexApi(ApiView):
 
 
 class OpenApiDocument(ApiView):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> JsonResponse:
         return JsonResponse(openapi_document())
 
 
 class NotFoundApi(ApiView):
     """Any other path under /api/: a JSON 404, whatever the method."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         message = _("There is no API endpoint at %(path)s.") % {"path": request.path}
         # Always resolves: this view's route matches any path under /api/.
         if resolve(request.path_info + "/").url_name != "not_found":

@@ -7,14 +7,17 @@ out.
 """
 
 import datetime
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from portal.progress import no_progress
+from portal.progress import Progress, no_progress
 
 from .. import shape
-from ..models import CareerPath
+from ..models import CareerPath, CareerPathQuerySet, SalarySource, Stage
 
 HEADER = (
     "# Career Portal content file: one career path. Format: docs/content-format.md\n"
@@ -25,7 +28,7 @@ class ContentDumper(yaml.SafeDumper):
     """Writes multi-line text as literal blocks, so files read like documents."""
 
 
-def represent_text(dumper, value):
+def represent_text(dumper: ContentDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -33,13 +36,13 @@ def represent_text(dumper, value):
 ContentDumper.add_representer(str, represent_text)
 
 
-def compact(mapping):
+def compact(mapping: dict[str, Any]) -> dict[str, Any]:
     """Drop empty optional values so files stay short and stable. Every list
     is required, so an empty one stays: the file must import again."""
     return {key: value for key, value in mapping.items() if value not in ("", None)}
 
 
-def source_to_dict(source):
+def source_to_dict(source: SalarySource | None) -> dict[str, Any] | None:
     if source is None:
         return None
     return compact(
@@ -47,7 +50,7 @@ def source_to_dict(source):
     )
 
 
-def career_to_dict(career):
+def career_to_dict(career: CareerPath) -> dict[str, Any]:
     """The content-file form of a career loaded with for_detail()."""
     head = {
         "slug": career.slug,
@@ -60,7 +63,7 @@ def career_to_dict(career):
         "sample": career.is_sample or None,
         "summary": career.summary,
     }
-    body = {}
+    body: dict[str, Any] = {}
     for item in shape.body():
         if isinstance(item, shape.Text):
             body[item.field] = getattr(career, item.field)
@@ -76,7 +79,7 @@ def career_to_dict(career):
     return compact(head | body)
 
 
-def scores_to_dict(career):
+def scores_to_dict(career: CareerPath) -> dict[str, Any]:
     return {
         "scores": [
             {"factor": s.factor.name, "score": s.score, "reason": s.reason}
@@ -85,18 +88,18 @@ def scores_to_dict(career):
     }
 
 
-def steps_to_dict(career):
+def steps_to_dict(career: CareerPath) -> dict[str, Any]:
     return {"items": [{"title": s.title, "text": s.text} for s in career.steps.all()]}
 
 
-def stages_to_dict(career):
+def stages_to_dict(career: CareerPath) -> dict[str, Any]:
     """The stages, with their source given once when they share it."""
     stages = list(career.stages.all())
     sources = {stage.source_id for stage in stages}
     shared_source = stages[0].source if len(sources) == 1 and stages else None
 
-    def stage_to_dict(stage):
-        entry = {"title": stage.title}
+    def stage_to_dict(stage: Stage) -> dict[str, Any]:
+        entry: dict[str, Any] = {"title": stage.title}
         if stage.has_salary:
             entry |= {
                 "salary_min": stage.salary_min,
@@ -114,7 +117,7 @@ def stages_to_dict(career):
     }
 
 
-def skills_to_dict(career):
+def skills_to_dict(career: CareerPath) -> dict[str, Any]:
     return {
         "items": [
             compact(
@@ -129,7 +132,7 @@ def skills_to_dict(career):
     }
 
 
-def education_to_dict(career):
+def education_to_dict(career: CareerPath) -> dict[str, Any]:
     return {
         "items": [
             {"kind": item.kind, "title": item.title, "text": item.text}
@@ -149,11 +152,11 @@ SECTION_WRITERS = {
 }
 
 
-def dump_career(career):
+def dump_career(career: CareerPath) -> str:
     return dump(career_to_dict(career))
 
 
-def dump(data):
+def dump(data: dict[str, Any]) -> str:
     """A content file of `data`, a career in the content-file form."""
     body = yaml.dump(
         data, Dumper=ContentDumper, sort_keys=False, allow_unicode=True, width=88
@@ -164,22 +167,32 @@ def dump(data):
 class ExportConflict(Exception):
     """Files that an export would overwrite with different content."""
 
-    def __init__(self, paths):
+    def __init__(self, paths: Sequence[Path]) -> None:
         self.paths = paths
         super().__init__(", ".join(map(str, paths)))
 
 
-def export_careers(directory, slugs=None, *, force=False, progress=no_progress):
+def export_careers(
+    directory: str | os.PathLike[str],
+    slugs: Iterable[str] | None = None,
+    *,
+    force: bool = False,
+    progress: Progress = no_progress,
+) -> list[Path]:
     """Write one `<slug>.yaml` per career into `directory`; return the paths.
 
     Raises ExportConflict, writing nothing, if a file there already holds
     something else, unless `force`; a file that holds the same is left as is.
     """
     directory = Path(directory)
+    # The careers, then each with its file.
+    careers: CareerPathQuerySet | list[tuple[CareerPath, Path]]
     careers = CareerPath.objects.for_detail().order_by("slug")
     if slugs:
         careers = careers.filter(slug__in=slugs)
     careers = [(career, directory / f"{career.slug}.yaml") for career in careers]
+    unchanged: set[Path]
+    conflicts: list[Path]
     unchanged, conflicts = set(), []
     if not force:
         # Each career is dumped once: here if its file exists, else below.
@@ -198,7 +211,7 @@ def export_careers(directory, slugs=None, *, force=False, progress=no_progress):
     return [path for _career, path in careers]
 
 
-def holds(path, text):
+def holds(path: Path, text: str) -> bool:
     """Whether the file at `path` holds exactly `text`."""
     try:
         return path.read_bytes() == text.encode()

@@ -5,8 +5,11 @@ The career's own fields and texts come from careers.shape; each section's
 list has a small reader of its own below (SECTION_READERS).
 """
 
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -40,14 +43,15 @@ class ParsedCareer:
     filename: str
     career: CareerPath
     category: str
-    scores: list = field(default_factory=list)  # (factor name, FactorScore)
-    steps: list = field(default_factory=list)
-    stages: list = field(default_factory=list)  # (source dict or None, Stage)
-    skills: list = field(default_factory=list)  # (skill name, CareerSkill)
-    education: list = field(default_factory=list)
+    scores: list[tuple[str, FactorScore]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    # (the source's fields or None, Stage)
+    stages: list[tuple[dict[str, Any] | None, Stage]] = field(default_factory=list)
+    skills: list[tuple[str, CareerSkill]] = field(default_factory=list)
+    education: list[EducationRequirement] = field(default_factory=list)
 
 
-def parse_file(path):
+def parse_file(path: str | os.PathLike[str]) -> ParsedCareer:
     """Read and validate one content file; return a ParsedCareer or raise."""
     path = Path(path)
     limit = settings.CONTENT_FILE_MAX_BYTES
@@ -67,15 +71,16 @@ def parse_file(path):
     return parse_text(text, path.name)
 
 
-def parse_text(text, filename):
+def parse_text(text: str, filename: str) -> ParsedCareer:
     try:
         data = safe_yaml.load(text)
     except yaml.YAMLError as error:
-        raise ContentError([safe_yaml.problem(filename, error)]) from error
+        # load() raises only MarkedYAMLError, which has the place.
+        raise ContentError([safe_yaml.problem(filename, error)]) from error  # type: ignore[arg-type]
     return parse_data(data, filename)
 
 
-def parse_data(data, filename):
+def parse_data(data: object, filename: str) -> ParsedCareer:
     """Validate one career path already read from YAML (or built in code)."""
     if not isinstance(data, dict):
         raise ContentError(
@@ -124,7 +129,7 @@ def parse_data(data, filename):
     return parsed
 
 
-def valid_slug(slug):
+def valid_slug(slug: str) -> bool:
     # Only a valid slug is looked up: PostgreSQL refuses a query with NUL.
     try:
         CareerPath._meta.get_field("slug").run_validators(slug)
@@ -133,14 +138,21 @@ def valid_slug(slug):
     return True
 
 
-def entries(reader, values, section, allowed):
+def entries(
+    reader: Reader,
+    values: dict[str, Any],
+    section: shape.Section,
+    allowed: Sequence[str],
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
     """(position, path, mapping) of each entry of the section's list."""
     items = reader.items(values, section.items, section.name, allowed=allowed)
     for position, (where, item) in enumerate(items, start=1):
         yield position, where, item
 
 
-def once(reader, seen, name, where, key, listed):
+def once(
+    reader: Reader, seen: dict[str, str], name: str, where: str, key: str, listed: str
+) -> None:
     """Record that the entry at `where` names `name` under `key`; a problem if
     an earlier entry did."""
     if name and name in seen:
@@ -149,14 +161,18 @@ def once(reader, seen, name, where, key, listed):
     seen[name] = where
 
 
-def read_scores(reader, values, section, parsed):
-    seen = {}
+def read_scores(
+    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
+) -> None:
+    seen: dict[str, str] = {}
     for _position, where, item in entries(
         reader, values, section, ["factor", "score", "reason"]
     ):
         factor = reader.name(item, "factor", where, Factor)
         once(reader, seen, factor, where, "factor", "scored")
-        score = FactorScore(
+        # A missing score is None here; the problem is recorded, and the row
+        # is never saved.
+        score = FactorScore(  # type: ignore[misc]
             score=reader.integer(item, "score", where),
             reason=reader.text(item, "reason", where),
         )
@@ -164,7 +180,9 @@ def read_scores(reader, values, section, parsed):
         parsed.scores.append((factor, score))
 
 
-def read_steps(reader, values, section, parsed):
+def read_steps(
+    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
+) -> None:
     for position, where, item in entries(reader, values, section, ["title", "text"]):
         step = Step(
             position=position,
@@ -178,7 +196,9 @@ def read_steps(reader, values, section, parsed):
 STAGE_KEYS = ["title", "salary_min", "salary_max", "currency", "source", "description"]
 
 
-def read_stages(reader, values, section, parsed):
+def read_stages(
+    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
+) -> None:
     default_source = read_source(reader, values, section.name)
     for position, where, item in entries(reader, values, section, STAGE_KEYS):
         stage = Stage(
@@ -196,7 +216,9 @@ def read_stages(reader, values, section, parsed):
         parsed.stages.append((source, stage))
 
 
-def read_source(reader, data, path):
+def read_source(
+    reader: Reader, data: dict[str, Any], path: str
+) -> dict[str, Any] | None:
     source = reader.mapping(data, "source", path, allowed=SOURCE_KEYS, required=False)
     if not source:
         return None
@@ -210,8 +232,10 @@ def read_source(reader, data, path):
     return values
 
 
-def read_skills(reader, values, section, parsed):
-    seen = {}
+def read_skills(
+    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
+) -> None:
+    seen: dict[str, str] = {}
     for position, where, item in entries(
         reader, values, section, ["skill", "title", "description"]
     ):
@@ -226,7 +250,9 @@ def read_skills(reader, values, section, parsed):
         parsed.skills.append((name, entry))
 
 
-def read_education(reader, values, section, parsed):
+def read_education(
+    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
+) -> None:
     for position, where, item in entries(
         reader, values, section, ["kind", "title", "text"]
     ):

@@ -1,5 +1,9 @@
 """What is wrong with content files: one Problem per fault, raised together."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
@@ -18,7 +22,7 @@ class Problem(str):
     path: str
     message: str
 
-    def __new__(cls, file, path, message):
+    def __new__(cls, file: str, path: str, message: str) -> Problem:
         problem = super().__new__(
             cls, ": ".join(part for part in (file, path, message) if part)
         )
@@ -29,15 +33,16 @@ class Problem(str):
 class ContentError(Exception):
     """Raised with every problem found, one `file: path: message` line each."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
 
 
-def too_large(filename, size):
+def too_large(filename: str, size: int) -> Problem:
     """The problem of a file over CONTENT_FILE_MAX_BYTES (size 0: unknown)."""
     limit = file_size(settings.CONTENT_FILE_MAX_BYTES)
-    size = file_size(size) if size else f"more than {limit}"
+    # The size as text, for the message.
+    size = file_size(size) if size else f"more than {limit}"  # type: ignore[assignment]
     return Problem(
         filename,
         "",
@@ -45,6 +50,6 @@ def too_large(filename, size):
     )
 
 
-def file_size(size):
+def file_size(size: int) -> str:
     # filesizeformat() joins with a no-break space, for HTML.
     return filesizeformat(size).replace("\xa0", " ")

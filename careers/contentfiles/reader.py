@@ -2,8 +2,11 @@
 its place in the file (`steps.items[0].title`)."""
 
 import datetime
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .. import shape
 from .problems import MAX_PROBLEMS, Problem
@@ -14,7 +17,7 @@ from .safe_yaml import clip, quote
 FILE_PATHS = {text.field: text.path for text in shape.TEXTS if text.section}
 
 
-def place(path, key):
+def place(path: str, key: str) -> str:
     """Where `key` is in a file: `steps.items[0].title`, or `title` at the top."""
     return f"{path}.{key}" if path else key
 
@@ -22,24 +25,32 @@ def place(path, key):
 class Reader:
     """Reads typed values out of parsed YAML, recording problems by field path."""
 
-    def __init__(self, filename):
+    def __init__(self, filename: str) -> None:
         self.filename = filename
-        self.problems = []
-        self.problem_paths = set()
+        self.problems: list[Problem] = []
+        self.problem_paths: set[str] = set()
         self.unlisted = 0
 
-    def problem(self, path, message):
+    def problem(self, path: str, message: str) -> None:
         self.problem_paths.add(path)
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(self.filename, path, message))
         else:
             self.unlisted += 1
 
-    def all_problems(self):
+    def all_problems(self) -> list[Problem]:
         more = [Problem(self.filename, "", f"and {self.unlisted} more problem(s)")]
         return self.problems + (more if self.unlisted else [])
 
-    def mapping(self, data, key, path, *, allowed, required=True):
+    def mapping(
+        self,
+        data: Any,
+        key: str,
+        path: str,
+        *,
+        allowed: Sequence[str],
+        required: bool = True,
+    ) -> dict[str, Any]:
         value = data.get(key) if isinstance(data, dict) else None
         where = place(path, key)
         if value is None:
@@ -54,7 +65,9 @@ class Reader:
         self.check_keys(value, where, allowed)
         return value
 
-    def check_keys(self, data, path, allowed):
+    def check_keys(
+        self, data: dict[Any, Any], path: str, allowed: Sequence[str]
+    ) -> None:
         for key in data:
             if key not in allowed:
                 name = key if isinstance(key, str) else quote(key)
@@ -64,7 +77,15 @@ class Reader:
                     where, f"unknown field; expected one of {', '.join(allowed)}"
                 )
 
-    def items(self, data, key, path, *, allowed, required=True):
+    def items(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        allowed: Sequence[str],
+        required: bool = True,
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """The list under `key`, yielding (path, mapping) for each entry."""
         value = data.get(key)
         where = place(path, key)
@@ -85,7 +106,9 @@ class Reader:
             self.check_keys(item, item_path, allowed)
             yield item_path, item
 
-    def text(self, data, key, path, *, required=True):
+    def text(
+        self, data: dict[str, Any], key: str, path: str, *, required: bool = True
+    ) -> str:
         value = data.get(key)
         where = place(path, key)
         if value is None or value == "":
@@ -97,7 +120,7 @@ class Reader:
             return ""
         return value.strip()
 
-    def boolean(self, data, key, path):
+    def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
             where = place(path, key)
@@ -105,8 +128,10 @@ class Reader:
             return False
         return value
 
-    def integer(self, data, key, path, *, required=True):
-        value = data.get(key)
+    def integer(
+        self, data: dict[str, Any], key: str, path: str, *, required: bool = True
+    ) -> int | None:
+        value: object = data.get(key)
         where = place(path, key)
         if value is None:
             if required:
@@ -117,7 +142,7 @@ class Reader:
             return None
         return value
 
-    def date(self, data, key, path):
+    def date(self, data: dict[str, Any], key: str, path: str) -> datetime.date | None:
         value = data.get(key)
         if value is None or (
             isinstance(value, datetime.date)
@@ -128,7 +153,9 @@ class Reader:
         self.problem(where, f"must be a date written as YYYY-MM-DD, not {quote(value)}")
         return None
 
-    def moment(self, data, key, path):
+    def moment(
+        self, data: dict[str, Any], key: str, path: str
+    ) -> datetime.datetime | None:
         """A date and time; without an offset it is read as UTC."""
         value = data.get(key)
         if value is None:
@@ -145,20 +172,25 @@ class Reader:
             value = value.replace(tzinfo=datetime.UTC)
         return value.astimezone(datetime.UTC)
 
-    def name(self, data, key, path, model):
+    def name(
+        self, data: dict[str, Any], key: str, path: str, model: type[models.Model]
+    ) -> str:
         """The name of a shared row (category, factor, skill), held to the
         limits of `model.name` as the database will hold it."""
         value = self.text(data, key, path)
         where = place(path, key)
         if value:
             try:
-                value = model._meta.get_field("name").clean(value, None)
+                # A shared row's name is a concrete field.
+                value = model._meta.get_field("name").clean(value, None)  # type: ignore[union-attr]
             except ValidationError as error:
                 for message in error.messages:
                     self.problem(where, message)
         return value
 
-    def full_clean(self, instance, path, exclude):
+    def full_clean(
+        self, instance: models.Model, path: str, exclude: Sequence[str]
+    ) -> None:
         """Run the model's own validation, reporting errors under `path`, at
         the place in the file of each field.
 

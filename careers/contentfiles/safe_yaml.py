@@ -6,12 +6,14 @@ It knows YAML and nothing of careers.
 """
 
 import reprlib
+from typing import Any, NoReturn
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.error import Mark
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.events import AliasEvent, Event, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import Node
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
@@ -26,11 +28,11 @@ _bounded.maxlevel = 2
 _bounded.maxlist = _bounded.maxtuple = _bounded.maxdict = _bounded.maxset = 4
 
 
-def clip(text, limit=QUOTE_MAX):
+def clip(text: str, limit: int = QUOTE_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quote(value):
+def quote(value: Any) -> str:
     """`value` as Python writes it (`'text'`, `[1, 2]`), cut to about QUOTE_MAX
     characters: the one way messages show a value from a file."""
     return clip(_bounded.repr(value))
@@ -49,9 +51,11 @@ class RefusedYAML(yaml.MarkedYAMLError):
 # libyaml's parser where PyYAML was built with it (about ten times faster),
 # under PyYAML's own composer, which can be told what to refuse.
 if getattr(yaml, "__with_libyaml__", False):
-    from yaml.cyaml import CParser
+    # cyaml imports it from libyaml's module; its stub does not re-export it.
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
-    _PARSER = (CParser,)
+    # Any: the parsers' __init__ take different arguments (see ContentLoader).
+    _PARSER: tuple[Any, ...] = (CParser,)
 else:
     from yaml.parser import Parser
     from yaml.reader import Reader as YAMLReader
@@ -60,7 +64,8 @@ else:
     _PARSER = (YAMLReader, Scanner, Parser)
 
 
-class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
+# mypy cannot follow bases chosen at import time.
+class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):  # type: ignore[misc]
     """yaml.SafeLoader's documents, without anchors, aliases or deep nesting.
 
     An alias repeats a value without its bytes: "billion laughs" files of a
@@ -68,7 +73,7 @@ class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
     composed, at their line and column, before any value is built.
     """
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         _PARSER[0].__init__(self, stream)
         for base in _PARSER[1:]:
             base.__init__(self)
@@ -77,10 +82,11 @@ class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
         Resolver.__init__(self)
         self.depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            self.refuse(event, f"aliases (*{clip(event.anchor)}) are not allowed")
+            # An alias always names its anchor.
+            self.refuse(event, f"aliases (*{clip(event.anchor)}) are not allowed")  # type: ignore[arg-type]
         if event.anchor is not None:
             self.refuse(event, f"anchors (&{clip(event.anchor)}) are not allowed")
         if isinstance(event, SequenceStartEvent | MappingStartEvent):
@@ -93,13 +99,14 @@ class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
                 self.depth -= 1
         return super().compose_node(parent, index)
 
-    def refuse(self, event, problem):
+    def refuse(self, event: Event, problem: str) -> NoReturn:
         raise RefusedYAML(
             problem=f"{problem} in content files; write each value out in full",
-            problem_mark=event.start_mark,
+            # libyaml's marks have the fields of PyYAML's.
+            problem_mark=event.start_mark,  # type: ignore[arg-type]
         )
 
-    def construct_object(self, node, deep=False):
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as error:
@@ -111,10 +118,11 @@ class ContentLoader(Composer, *_PARSER, SafeConstructor, Resolver):
             ) from error
 
 
-def problem(filename, error):
+def problem(filename: str, error: yaml.MarkedYAMLError) -> Problem:
     """One bounded line for a YAML error from load(), at its line and column."""
     mark = error.problem_mark
-    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    # load() always gives the place.
+    where = f"line {mark.line + 1}, column {mark.column + 1}"  # type: ignore[union-attr]
     if isinstance(error, RefusedYAML):
         return Problem(filename, "", f"{where}: {error.problem}")
     parts = [error.context, error.problem]
@@ -122,7 +130,7 @@ def problem(filename, error):
     return Problem(filename, "", f"not valid YAML: {text} ({where})")
 
 
-def load(text):
+def load(text: str) -> Any:
     """The one document in `text`. Raises yaml.MarkedYAMLError (RefusedYAML
     included), always with the place of the problem."""
     try:
@@ -132,7 +140,8 @@ def load(text):
         # characters by parser): the first such character is where it stopped.
         before = text[: text.index(chr(error.character))]
         lines = (before + "x").splitlines()
-        mark = Mark("", len(before), len(lines) - 1, len(lines[-1]) - 1, None, None)
+        # No buffer, so no pointer into it: as libyaml's marks.
+        mark = Mark("", len(before), len(lines) - 1, len(lines[-1]) - 1, None, None)  # type: ignore[arg-type]
         raise yaml.MarkedYAMLError(
             problem=f"unacceptable character #x{error.character:04x}: {error.reason}",
             problem_mark=mark,

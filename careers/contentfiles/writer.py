@@ -7,18 +7,24 @@ is written, and the writes happen in one transaction, so a bad file leaves
 the database as it was.
 """
 
+from __future__ import annotations
+
 import itertools
+import os
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import reversion
 from django.db import DatabaseError, transaction
 from django.db.models import Max, prefetch_related_objects
 from django.utils.text import slugify
 
-from portal.progress import no_progress
+from portal.progress import Progress, no_progress
 
 from .. import changes, shape
 from ..models import (
+    CareerPath,
     CareerSkill,
     Category,
     EducationRequirement,
@@ -29,12 +35,25 @@ from ..models import (
     Stage,
     Step,
 )
-from .parse import parse_file
+from .parse import ParsedCareer, parse_file
 from .problems import ContentError, Problem
 from .safe_yaml import quote
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def import_files(paths, *, dry_run=False, record=False, progress=no_progress):
+# The shared rows found or created by name.
+Named = TypeVar("Named", Category, Factor, Skill)
+T = TypeVar("T")
+
+
+def import_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    dry_run: bool = False,
+    record: bool = False,
+    progress: Progress = no_progress,
+) -> list[ParsedCareer]:
     """Validate every file, then write them all in one transaction.
 
     Returns the ParsedCareer of each file. Raises ContentError listing every
@@ -44,6 +63,8 @@ def import_files(paths, *, dry_run=False, record=False, progress=no_progress):
     rows, and one per career costs queries. `progress` wraps the reading and
     the writing (portal.progress.progress on a terminal).
     """
+    parsed: list[ParsedCareer]
+    problems: list[Problem]
     parsed, problems, others = [], [], OtherFiles()
     for path in progress(paths, desc="Checking", unit="file"):
         try:
@@ -69,10 +90,13 @@ class OtherFiles:
     """What must differ between the files of one import: their slugs, and the
     titles of their real guides in any case (as the database's constraint)."""
 
-    def __init__(self):
+    slugs: dict[str, str]  # slug: file
+    titles: dict[str, str]  # title_key(): file
+
+    def __init__(self) -> None:
         self.slugs, self.titles = {}, {}
 
-    def problems(self, item):
+    def problems(self, item: ParsedCareer) -> list[Problem]:
         career, filename = item.career, item.filename
         problems = []
         if career.slug in self.slugs:
@@ -100,12 +124,12 @@ class OtherFiles:
         return problems
 
 
-def title_key(title):
+def title_key(title: str) -> str:
     # As the database's lower(), on the titles people write.
     return title.lower()
 
 
-def unique_slug(model, name):
+def unique_slug(model: type[Named], name: str) -> str:
     base = slugify(name)[:90] or "item"
     slug, suffix = base, 2
     while model.objects.filter(slug=slug).exists():
@@ -113,15 +137,15 @@ def unique_slug(model, name):
     return slug
 
 
-def get_or_create_named(model, name):
+def get_or_create_named(model: type[Named], name: str) -> Named:
     return model.objects.filter(name=name).first() or create_named(model, name)
 
 
-def create_named(model, name, **fields):
+def create_named(model: type[Named], name: str, **fields: Any) -> Named:
     return model.objects.create(name=name, slug=unique_slug(model, name), **fields)
 
 
-def get_factor(name):
+def get_factor(name: str) -> Factor:
     """The factor called `name`; a new one goes after all the others."""
     return Factor.objects.filter(name=name).first() or create_named(
         Factor,
@@ -135,15 +159,15 @@ REVISION_SIZE = 25
 
 
 def write_all(
-    parsed,
+    parsed: Sequence[ParsedCareer],
     *,
-    record=False,
-    comment=None,
-    user=None,
-    revision_size=REVISION_SIZE,
-    written=None,
-    progress=no_progress,
-):
+    record: bool = False,
+    comment: str | None = None,
+    user: User | None = None,
+    revision_size: int | None = REVISION_SIZE,
+    written: Callable[[ParsedCareer, bool], object] | None = None,
+    progress: Progress = no_progress,
+) -> None:
     """Write validated careers in one transaction, their derived state once
     at the end (careers.changes), with the rows they share found once.
 
@@ -179,19 +203,20 @@ class SharedRows:
     """The categories, factors, skills and salary sources that careers share,
     found or created once per import rather than once per career."""
 
-    def __init__(self):
-        self.rows = {}
+    def __init__(self) -> None:
+        # (model, its fields): the row, as find() in get() returned it.
+        self.rows: dict[tuple[Any, ...], Any] = {}
 
-    def category(self, name):
+    def category(self, name: str) -> Category:
         return self.get((Category, name), lambda: get_or_create_named(Category, name))
 
-    def factor(self, name):
+    def factor(self, name: str) -> Factor:
         return self.get((Factor, name), lambda: get_factor(name))
 
-    def skill(self, name):
+    def skill(self, name: str) -> Skill:
         return self.get((Skill, name), lambda: get_or_create_named(Skill, name))
 
-    def source(self, fields):
+    def source(self, fields: dict[str, Any]) -> SalarySource:
         # filter().first(): the admin allows two identical sources; either will do.
         return self.get(
             (SalarySource, tuple(sorted(fields.items()))),
@@ -201,14 +226,14 @@ class SharedRows:
             ),
         )
 
-    def get(self, key, find):
+    def get(self, key: tuple[Any, ...], find: Callable[[], T]) -> T:
         if key not in self.rows:
             self.rows[key] = find()
-        return self.rows[key]
+        return self.rows[key]  # type: ignore[no-any-return]  # see __init__
 
 
 @changes.deferred()
-def write(parsed, shared=None):
+def write(parsed: ParsedCareer, shared: SharedRows | None = None) -> None:
     """Create or replace one career path and all its children. Pass the same
     SharedRows to each write() of one transaction to save queries."""
     shared = shared or SharedRows()
@@ -230,7 +255,8 @@ def write(parsed, shared=None):
 
     for source, stage in parsed.stages:
         stage.career = career
-        stage.source = source and shared.source(source)
+        # read_source() gives None rather than an empty mapping.
+        stage.source = source and shared.source(source)  # type: ignore[assignment]
     Stage.objects.bulk_create(stage for _, stage in parsed.stages)
 
     for name, entry in parsed.skills:
@@ -242,7 +268,7 @@ def write(parsed, shared=None):
     EducationRequirement.objects.bulk_create(parsed.education)
 
 
-def record_careers(careers):
+def record_careers(careers: Sequence[CareerPath]) -> None:
     """Add written careers, with their children, to the active revision.
 
     The children were bulk-created, unseen by reversion. They are prefetched

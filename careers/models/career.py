@@ -1,5 +1,9 @@
 """The career path: its own fields, its texts (careers.shape) and queries."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +18,12 @@ from ..fields import CONTROL_RE, PlainCharField
 from .children import CareerSkill, EducationRequirement, FactorScore, Stage, Step
 from .common import CareerStatus, ProseField, live_filter
 from .shared import Category
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models.expressions import OrderBy
+
+    from .shared import SalarySource
 
 # Computed from the rest of the row and its children (careers.changes): not
 # edited, not kept in revisions. The large ones are read only where used.
@@ -38,7 +48,7 @@ CARD_FIELDS = (
 )
 
 
-def text_fields():
+def text_fields() -> dict[str, ProseField]:
     """The career's prose fields, one per text of careers.shape."""
     return {
         text.field: ProseField(
@@ -48,31 +58,31 @@ def text_fields():
     }
 
 
-class CareerPathQuerySet(models.QuerySet):
-    def published(self):
+class CareerPathQuerySet(models.QuerySet["CareerPath"]):
+    def published(self) -> CareerPathQuerySet:
         """What visitors see: published careers whose time has come."""
         return self.filter(live_filter())
 
-    def scheduled(self):
+    def scheduled(self) -> CareerPathQuerySet:
         return self.filter(status=CareerStatus.PUBLISHED, publish_at__gt=timezone.now())
 
-    def visible_to(self, user):
+    def visible_to(self, user: User | AnonymousUser) -> CareerPathQuerySet:
         """Everything for staff, who review drafts; published careers for others."""
         return self if user.is_staff else self.published()
 
-    def search(self, query):
+    def search(self, query: str) -> CareerPathQuerySet:
         """Careers matching `query` in their texts or their children's, best
         first, annotated with `search_rank` and `headline` (careers.search)."""
         return search.search(self, query)
 
-    def in_category(self, slug):
+    def in_category(self, slug: str) -> CareerPathQuerySet:
         return self.filter(category__slug=slug)
 
-    def sorted_by(self, sort):
+    def sorted_by(self, sort: str) -> CareerPathQuerySet:
         """Order by `title`, `score` (best first) or `salary` (highest first)."""
         if sort == "relevance" and "search_rank" not in self.query.annotations:
             sort = "title"  # nothing was searched for
-        orderings = {
+        orderings: dict[str, list[str | OrderBy]] = {
             "relevance": [F("search_rank").desc(), "title"],
             "title": ["title"],
             "score": [F("overall_score").desc(nulls_last=True), "title"],
@@ -80,7 +90,9 @@ class CareerPathQuerySet(models.QuerySet):
         }
         return self.order_by(*orderings[sort], "pk")
 
-    def matching(self, q="", category=None, sort="title"):
+    def matching(
+        self, q: str = "", category: Category | None = None, sort: str = "title"
+    ) -> CareerPathQuerySet:
         """The directory's filters (a DirectoryForm's filters()), for the page and
         the API alike."""
         careers = self.search(q) if q else self
@@ -88,12 +100,12 @@ class CareerPathQuerySet(models.QuerySet):
             careers = careers.in_category(category.slug)
         return careers.sorted_by(sort)
 
-    def for_listing(self):
+    def for_listing(self) -> CareerPathQuerySet:
         """What a career card shows, and not the long texts: a list reads
         a few hundred bytes per career rather than tens of kilobytes."""
         return self.select_related("category").only(*CARD_FIELDS)
 
-    def for_detail(self):
+    def for_detail(self) -> CareerPathQuerySet:
         """Everything the career page shows, in a fixed number of queries."""
         return (
             self.select_related("category")
@@ -277,13 +289,13 @@ class CareerPath(models.Model):
             models.Index(fields=["is_sample", "-updated"], name="careerpath_featured"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("careers:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         # As the title constraint, but naming the guide that holds the title.
         if holder := self.title_holder():
@@ -300,7 +312,7 @@ class CareerPath(models.Model):
                 }
             )
 
-    def title_holder(self):
+    def title_holder(self) -> CareerPath | None:
         """The other real guide with this title in any case, if any."""
         if self.is_sample or not self.title or CONTROL_RE.search(self.title):
             return None  # (PostgreSQL cannot even compare a text with NUL)
@@ -313,15 +325,15 @@ class CareerPath(models.Model):
         )
 
     @property
-    def title_with_article(self):
+    def title_with_article(self) -> str:
         return f"{self.article} {self.title}"
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
     @property
-    def is_live(self):
+    def is_live(self) -> bool:
         """Visible to visitors now."""
         return self.is_published and (
             self.publish_at is None or self.publish_at <= timezone.now()
@@ -329,7 +341,7 @@ class CareerPath(models.Model):
 
     # The methods below read the prefetched children of for_detail().
 
-    def salary_span(self):
+    def salary_span(self) -> dict[str, Any] | None:
         """The lowest and highest figure across the stages, with their currency.
 
         None when no stage has salary data, or when stages use different
@@ -338,13 +350,14 @@ class CareerPath(models.Model):
         stages = [stage for stage in self.stages.all() if stage.has_salary]
         if not stages or len({stage.currency for stage in stages}) > 1:
             return None
+        # has_salary: both figures are set.
         return {
-            "min": min(stage.salary_min for stage in stages),
-            "max": max(stage.salary_max for stage in stages),
+            "min": min(stage.salary_min for stage in stages),  # type: ignore[type-var]
+            "max": max(stage.salary_max for stage in stages),  # type: ignore[type-var]
             "currency": stages[0].currency,
         }
 
-    def salary_sources(self):
+    def salary_sources(self) -> list[SalarySource]:
         """The distinct sources cited by the stages, in stage order."""
         sources = {stage.source_id: stage.source for stage in self.stages.all()}
         return [source for source in sources.values() if source is not None]
@@ -364,5 +377,5 @@ class ContentChange(models.Model):
     class Meta:
         verbose_name = _("content change")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.pk} at {self.at}"

@@ -64,7 +64,7 @@ class FactorScore(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.factor}: {self.score}/{SCORE_MAX}"
 
 
@@ -79,7 +79,7 @@ class Step(Positioned):
         verbose_name = _("step")
         verbose_name_plural = _("steps to become")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -147,10 +147,10 @@ class Stage(Positioned):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (self.salary_min is None) != (self.salary_max is None):
             missing = "salary_max" if self.salary_max is None else "salary_min"
@@ -161,7 +161,8 @@ class Stage(Positioned):
                     )
                 }
             )
-        if self.salary_min is not None and self.salary_min > self.salary_max:
+        # Both figures are set by now: the check above raised otherwise.
+        if self.salary_min is not None and self.salary_min > self.salary_max:  # type: ignore[operator]
             raise ValidationError(
                 {
                     "salary_min": _(
@@ -172,11 +173,11 @@ class Stage(Positioned):
             )
 
     @property
-    def has_salary(self):
+    def has_salary(self) -> bool:
         return self.salary_min is not None
 
     @property
-    def is_single_figure(self):
+    def is_single_figure(self) -> bool:
         return self.has_salary and self.salary_min == self.salary_max
 
 
@@ -210,11 +211,11 @@ class CareerSkill(Positioned):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.heading
 
     @property
-    def heading(self):
+    def heading(self) -> str:
         return self.title or self.skill.name
 
 
@@ -241,5 +242,5 @@ class EducationRequirement(Positioned):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

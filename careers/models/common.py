@@ -1,6 +1,8 @@
 """What the career models share: the prose field, validators, choices, and
 what "live" means."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q, TextChoices
@@ -11,7 +13,7 @@ from ..fields import PlainTextField
 from ..shape import SCORE_MAX, SCORE_MIN
 
 
-def validate_score(value):
+def validate_score(value: Any) -> None:
     if not SCORE_MIN <= value <= SCORE_MAX:
         raise ValidationError(
             _("%(value)s is not between %(min)s and %(max)s"),
@@ -45,7 +47,7 @@ class EducationKind(TextChoices):
     OTHER = "other", _("Other")
 
 
-def live_filter(prefix=""):
+def live_filter(prefix: str = "") -> Q:
     """Published, and its publish_at (if any) has come: a query-time check, so a
     scheduled career goes live by itself with no cron or worker."""
     return Q(**{f"{prefix}status": CareerStatus.PUBLISHED}) & (

@@ -1,5 +1,7 @@
 """The rows that careers share: categories, factors, skills, salary sources."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
@@ -9,12 +11,13 @@ from ..fields import PlainCharField, PlainURLField
 from .common import ProseField, live_filter
 
 
-class CategoryQuerySet(models.QuerySet):
-    def with_live_count(self):
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def with_live_count(self) -> CategoryQuerySet:
         """Categories with live careers, with `career_count`: counted per
         category from an index, not by joining every career."""
+        # The related model is CareerPath, which this module cannot import.
         live = (
-            self.model.careers.rel.related_model.objects.published()
+            self.model.careers.rel.related_model.objects.published()  # type: ignore[union-attr]
             .filter(category=OuterRef("pk"))
             .order_by()
             .values("category")
@@ -35,7 +38,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -60,12 +63,12 @@ class Factor(models.Model):
         verbose_name = _("factor")
         verbose_name_plural = _("factors")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class SkillQuerySet(models.QuerySet):
-    def with_published_count(self):
+class SkillQuerySet(models.QuerySet["Skill"]):
+    def with_published_count(self) -> SkillQuerySet:
         """Skills needed by published careers, with `career_count`."""
         return self.annotate(
             career_count=Count("careers", filter=live_filter("careers__career__"))
@@ -86,10 +89,10 @@ class Skill(models.Model):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("careers:skill", kwargs={"slug": self.slug})
 
 
@@ -110,7 +113,7 @@ class SalarySource(models.Model):
         verbose_name = _("salary source")
         verbose_name_plural = _("salary sources")
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.retrieved_on:
             return f"{self.name} ({self.retrieved_on:%Y-%m-%d})"
         return self.name
