@@ -45,6 +45,14 @@ def salary_span(career: Any) -> dict[str, Any] | None:
     }
 
 
+def links(request: HttpRequest, item: CareerPath | Skill, name: str) -> dict[str, str]:
+    """Its web page, and itself from the API (the `name` endpoint)."""
+    return {
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+        "api_url": absolute(request, name, slug=item.slug),
+    }
+
+
 def career_summary(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
     return {
         "slug": career.slug,
@@ -53,8 +61,7 @@ def career_summary(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
         "category": {"name": career.category.name, "slug": career.category.slug},
         "overall_score": score(career.overall_score),
         "salary_span": salary_span(career),
-        "url": request.build_absolute_uri(career.get_absolute_url()),
-        "api_url": absolute(request, "career", slug=career.slug),
+        **links(request, career, "career"),
     }
 
 
@@ -62,8 +69,7 @@ def career_detail(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
     """A career loaded with for_detail(): its content file, and links."""
     return {
         **career_to_dict(career),
-        "url": request.build_absolute_uri(career.get_absolute_url()),
-        "api_url": absolute(request, "career", slug=career.slug),
+        **links(request, career, "career"),
         "overall_score": score(career.overall_score),
         "updated": career.updated,
     }
@@ -76,8 +82,7 @@ def skill_summary(request: HttpRequest, skill: Skill) -> dict[str, Any]:
         "description": skill.description,
         # Annotated by with_published_count().
         "career_count": skill.career_count,  # type: ignore[attr-defined]
-        "url": request.build_absolute_uri(skill.get_absolute_url()),
-        "api_url": absolute(request, "skill", slug=skill.slug),
+        **links(request, skill, "skill"),
     }
 
 
@@ -88,6 +93,5 @@ def skill_career(request: HttpRequest, entry: CareerSkill) -> dict[str, Any]:
         "title": entry.career.title,
         "heading": entry.heading,
         "description": entry.description,
-        "url": request.build_absolute_uri(entry.career.get_absolute_url()),
-        "api_url": absolute(request, "career", slug=entry.career.slug),
+        **links(request, entry.career, "career"),
     }

@@ -150,26 +150,34 @@ def entries(
         yield position, where, item
 
 
-def once(
-    reader: Reader, seen: dict[str, str], name: str, where: str, key: str, listed: str
-) -> None:
-    """Record that the entry at `where` names `name` under `key`; a problem if
-    an earlier entry did."""
-    if name and name in seen:
-        message = f"{quote(name)} is already {listed} at {seen[name]}"
-        reader.problem(place(where, key), message)
-    seen[name] = where
+def named_entries(
+    reader: Reader,
+    values: dict[str, Any],
+    section: shape.Section,
+    allowed: list[str],
+    key: str,
+    model: type[Factor | Skill],
+    listed: str,
+) -> Iterator[tuple[int, str, dict[str, Any], str]]:
+    """As entries(), with the name of the shared row each entry names under
+    `key`, which a list may name only once."""
+    seen: dict[str, str] = {}
+    for position, where, item in entries(reader, values, section, allowed):
+        name = reader.name(item, key, where, model)
+        if name and name in seen:
+            message = f"{quote(name)} is already {listed} at {seen[name]}"
+            reader.problem(place(where, key), message)
+        seen[name] = where
+        yield position, where, item, name
 
 
 def read_scores(
     reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
 ) -> None:
-    seen: dict[str, str] = {}
-    for _position, where, item in entries(
-        reader, values, section, ["factor", "score", "reason"]
+    allowed = ["factor", "score", "reason"]
+    for _position, where, item, factor in named_entries(
+        reader, values, section, allowed, "factor", Factor, "scored"
     ):
-        factor = reader.name(item, "factor", where, Factor)
-        once(reader, seen, factor, where, "factor", "scored")
         # A missing score is None here; the problem is recorded, and the row
         # is never saved.
         score = FactorScore(  # type: ignore[misc]
@@ -235,12 +243,10 @@ def read_source(
 def read_skills(
     reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
 ) -> None:
-    seen: dict[str, str] = {}
-    for position, where, item in entries(
-        reader, values, section, ["skill", "title", "description"]
+    allowed = ["skill", "title", "description"]
+    for position, where, item, name in named_entries(
+        reader, values, section, allowed, "skill", Skill, "listed"
     ):
-        name = reader.name(item, "skill", where, Skill)
-        once(reader, seen, name, where, "skill", "listed")
         entry = CareerSkill(
             position=position,
             title=reader.text(item, "title", where, required=False),

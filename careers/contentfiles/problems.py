@@ -37,6 +37,12 @@ class ContentError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def report(self, outcome: str) -> str:
+        """`outcome` (its `{count}` the number of problems), then every problem,
+        one a line: what a command prints."""
+        lead = outcome.format(count=len(self.problems))
+        return "\n".join([f"{lead}:", *self.problems])
+
 
 def too_large(filename: str, size: int) -> Problem:
     """The problem of a file over CONTENT_FILE_MAX_BYTES (size 0: unknown)."""

@@ -23,18 +23,7 @@ from django.utils.text import slugify
 from portal.progress import Progress, no_progress
 
 from .. import changes, shape
-from ..models import (
-    CareerPath,
-    CareerSkill,
-    Category,
-    EducationRequirement,
-    Factor,
-    FactorScore,
-    SalarySource,
-    Skill,
-    Stage,
-    Step,
-)
+from ..models import CareerPath, Category, Factor, SalarySource, Skill
 from .parse import ParsedCareer, parse_file
 from .problems import ContentError, Problem
 from .safe_yaml import quote
@@ -97,30 +86,17 @@ class OtherFiles:
         self.slugs, self.titles = {}, {}
 
     def problems(self, item: ParsedCareer) -> list[Problem]:
-        career, filename = item.career, item.filename
-        problems = []
-        if career.slug in self.slugs:
-            problems.append(
-                Problem(
-                    filename,
-                    "slug",
-                    f"{quote(career.slug)} is also the slug in "
-                    f"{self.slugs[career.slug]}",
-                )
-            )
-        self.slugs.setdefault(career.slug, filename)
+        career = item.career
+        # (field, the value as compared, as written, the files seen so far)
+        held = [("slug", career.slug, career.slug, self.slugs)]
         if not career.is_sample:
-            title = title_key(career.title)
-            if title in self.titles:
-                problems.append(
-                    Problem(
-                        filename,
-                        "title",
-                        f"{quote(career.title)} is also the title in "
-                        f"{self.titles[title]}",
-                    )
-                )
-            self.titles.setdefault(title, filename)
+            held.append(("title", title_key(career.title), career.title, self.titles))
+        problems = []
+        for field, key, value, seen in held:
+            if key in seen:
+                message = f"{quote(value)} is also the {field} in {seen[key]}"
+                problems.append(Problem(item.filename, field, message))
+            seen.setdefault(key, item.filename)
         return problems
 
 
@@ -232,6 +208,15 @@ class SharedRows:
         return self.rows[key]  # type: ignore[no-any-return]  # see __init__
 
 
+# How the rows of a list link to the rows careers share, by the list's name
+# in careers.shape: its parsed entries are (name, or source fields, row).
+LINKS: dict[str, tuple[str, Callable[[SharedRows, Any], Any]]] = {
+    "scores": ("factor", SharedRows.factor),
+    "stages": ("source", SharedRows.source),
+    "skills": ("skill", SharedRows.skill),
+}
+
+
 @changes.deferred()
 def write(parsed: ParsedCareer, shared: SharedRows | None = None) -> None:
     """Create or replace one career path and all its children. Pass the same
@@ -241,31 +226,22 @@ def write(parsed: ParsedCareer, shared: SharedRows | None = None) -> None:
     career.category = shared.category(parsed.category)
     replacing = career.pk is not None
     career.save()
-    for related in shape.CHILDREN:
+    for name in shape.CHILDREN:
+        children = getattr(career, name)
         if replacing:
-            getattr(career, related).all().delete()
-
-    for name, score in parsed.scores:
-        score.career, score.factor = career, shared.factor(name)
-    FactorScore.objects.bulk_create(score for _, score in parsed.scores)
-
-    for step in parsed.steps:
-        step.career = career
-    Step.objects.bulk_create(parsed.steps)
-
-    for source, stage in parsed.stages:
-        stage.career = career
-        # read_source() gives None rather than an empty mapping.
-        stage.source = source and shared.source(source)  # type: ignore[assignment]
-    Stage.objects.bulk_create(stage for _, stage in parsed.stages)
-
-    for name, entry in parsed.skills:
-        entry.career, entry.skill = career, shared.skill(name)
-    CareerSkill.objects.bulk_create(entry for _, entry in parsed.skills)
-
-    for requirement in parsed.education:
-        requirement.career = career
-    EducationRequirement.objects.bulk_create(parsed.education)
+            children.all().delete()
+        rows = []
+        for entry in getattr(parsed, name):
+            if name in LINKS:
+                key, row = entry
+                field, find = LINKS[name]
+                # read_source() gives None rather than an empty mapping.
+                setattr(row, field, key and find(shared, key))
+            else:
+                row = entry
+            row.career = career
+            rows.append(row)
+        children.model.objects.bulk_create(rows)
 
 
 def record_careers(careers: Sequence[CareerPath]) -> None:

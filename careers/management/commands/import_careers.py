@@ -31,10 +31,8 @@ class Command(BaseCommand):
                 progress=functools.partial(progress, verbosity=options["verbosity"]),
             )
         except ContentError as error:
-            raise CommandError(
-                f"Nothing was imported; {len(error.problems)} problem(s) found:\n"
-                + "\n".join(error.problems)
-            ) from error
+            report = error.report("Nothing was imported; {count} problem(s) found")
+            raise CommandError(report) from error
         if not dry_run:
             changes.analyze(len(parsed))
         verb = "Validated" if dry_run else "Imported"

@@ -42,10 +42,8 @@ class Command(BaseCommand):
                 progress=functools.partial(progress, verbosity=options["verbosity"]),
             )
         except ContentError as error:
-            raise CommandError(
-                f"No sample careers were written; {len(error.problems)} problem(s):\n"
-                + "\n".join(error.problems)
-            ) from error
+            report = error.report("No sample careers were written; {count} problem(s)")
+            raise CommandError(report) from error
         changes.analyze(len(parsed))
         if options["verbosity"] >= 2:
             for item in parsed:
