@@ -64,19 +64,19 @@ CACHE_ERRORS = Counter(
 )
 
 
-def page_cache_hit():
+def page_cache_hit() -> None:
     PAGE_CACHE_HITS.inc()
 
 
-def page_cache_miss():
+def page_cache_miss() -> None:
     PAGE_CACHE_MISSES.inc()
 
 
-def database_error():
+def database_error() -> None:
     DATABASE_ERRORS.inc()
 
 
-def cache_error():
+def cache_error() -> None:
     CACHE_ERRORS.inc()
 
 

@@ -2,8 +2,10 @@
 
 import functools
 import hashlib
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
@@ -17,7 +19,7 @@ from django.utils.http import urlencode
 KEY_PREFIX = "pages:v2:"
 
 
-def page_key(request, version, params):
+def page_key(request: HttpRequest, version: str, params: Sequence[str]) -> str:
     """The cache key of a page: its address with only the parameters its view
     reads, in a canonical order, so other parameters cannot fill the cache.
     An empty value counts as none, as the views read it."""
@@ -35,7 +37,7 @@ def page_key(request, version, params):
     return f"{KEY_PREFIX}page:{version}:{request.method}:{digest}"
 
 
-def applied_params(request, **values):
+def applied_params(request: HttpRequest, **values: object) -> None:
     """Tell the page cache what the view made of the parameters it read.
 
     A page asked for with any other value (a sort the view does not know,
@@ -43,14 +45,14 @@ def applied_params(request, **values):
     with the view's defaults, but not stored: junk values cannot fill the
     cache any more than junk names can.
     """
-    applied = getattr(request, "page_cache_applied", {})
+    applied: dict[str, str] = getattr(request, "page_cache_applied", {})
     applied.update({name: str(value) for name, value in values.items()})
-    request.page_cache_applied = applied
+    request.page_cache_applied = applied  # type: ignore[attr-defined]  # set here, read by asked_as_applied
 
 
-def asked_as_applied(request, params):
+def asked_as_applied(request: HttpRequest, params: Sequence[str]) -> bool:
     """Whether each declared parameter was sent once, as the view applied it."""
-    applied = getattr(request, "page_cache_applied", None)
+    applied: dict[str, str] | None = getattr(request, "page_cache_applied", None)
     if applied is None:
         return True
     for name in params:
@@ -60,16 +62,16 @@ def asked_as_applied(request, params):
     return True
 
 
-def public_page_params(request):
+def public_page_params(request: HttpRequest) -> tuple[str, ...] | None:
     """The query parameters that key a public page, or None if not public."""
     # The URLconf Django resolves the view with: one a middleware set on the
     # request, else ROOT_URLCONF.
-    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    urlconf: str = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
     return _public_path_params(urlconf, request.path_info)
 
 
 @functools.lru_cache(maxsize=1024)
-def _public_path_params(urlconf, path):
+def _public_path_params(urlconf: str, path: str) -> tuple[str, ...] | None:
     try:
         match = resolve(path, urlconf)
     except Resolver404:
@@ -78,5 +80,5 @@ def _public_path_params(urlconf, path):
     view = view_class.dispatch if view_class is not None else match.func
     if not getattr(view, "public_page", False):
         return None
-    declared = getattr(view_class or match.func, "cache_params", ())
+    declared: Iterable[str] = getattr(view_class or match.func, "cache_params", ())
     return tuple(sorted(set(declared)))

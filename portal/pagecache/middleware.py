@@ -1,8 +1,12 @@
 """PageCacheMiddleware: anonymous GETs of public pages, answered from the cache."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import TooManyFieldsSent
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from portal import metrics
 
@@ -23,10 +27,10 @@ class PageCacheMiddleware:
     have one, get fresh pages and drafts.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         params = self.eligible(request)
         if params is None:
             return self.get_response(request)
@@ -51,7 +55,7 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def eligible(request):
+    def eligible(request: HttpRequest) -> tuple[str, ...] | None:
         """The parameters that key the page, or None if it is not cached."""
         if not (
             settings.PAGE_CACHE

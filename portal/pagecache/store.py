@@ -4,8 +4,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TypeGuard
 
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
 
 
@@ -18,12 +20,12 @@ class LocalPages:
     than the shared cache keeps it.
     """
 
-    def __init__(self, size=256):
+    def __init__(self, size: int = 256) -> None:
         self.size = size
-        self.pages = OrderedDict()
+        self.pages: OrderedDict[str, tuple[float, Page]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: str) -> "Page | None":
         with self.lock:
             entry = self.pages.get(key)
             if entry is None:
@@ -35,14 +37,14 @@ class LocalPages:
             self.pages.move_to_end(key)
             return page
 
-    def set(self, key, page, timeout):
+    def set(self, key: str, page: "Page", timeout: float) -> None:
         with self.lock:
             self.pages[key] = (time.monotonic() + timeout, page)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
 
-    def clear(self):
+    def clear(self) -> None:
         with self.lock:
             self.pages.clear()
 
@@ -59,14 +61,14 @@ class Page:
     keys.KEY_PREFIX, so pages an earlier deploy stored are never read.
     """
 
-    headers: tuple
+    headers: tuple[tuple[str, str], ...]
     content: bytes
 
     @classmethod
-    def from_response(cls, response):
+    def from_response(cls, response: HttpResponse) -> "Page":
         return cls(tuple(response.items()), response.content)
 
-    def response(self, request):
+    def response(self, request: HttpRequest) -> HttpResponse:
         headers = dict(self.headers)
         if not_modified(request, headers.get("ETag")):
             # Every header a 200 would carry (CORS included), but no body;
@@ -76,7 +78,7 @@ class Page:
         return HttpResponse(self.content, headers=headers)
 
 
-def not_modified(request, etag):
+def not_modified(request: HttpRequest, etag: str | None) -> bool:
     wanted = request.META.get("HTTP_IF_NONE_MATCH")
     if not (etag and wanted):
         return False
@@ -88,10 +90,11 @@ def not_modified(request, etag):
     return any(tag.removeprefix("W/") == ours for tag in parse_etags(wanted))
 
 
-def storable(response):
+def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
     # "Vary: Cookie" is fine: only requests without a session cookie are
     # answered from the cache, and a response that sets a cookie is not stored,
     # whether through response.cookies or a Set-Cookie header of its own.
+    # (A TypeGuard: a response that is not streaming is an HttpResponse.)
     return (
         response.status_code == 200
         and not response.streaming

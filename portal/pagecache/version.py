@@ -9,6 +9,9 @@ PAGE_CACHE_VERSION_SECONDS, which every node reads on every request.
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Literal, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,15 +28,17 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = f"{KEY_PREFIX}content-version"  # (version, next scheduled change)
 RETRY_SECONDS = 10
 
+T = TypeVar("T")
+
 
 class Breaker:
     """Skips the cache for a while after it fails, and logs that once."""
 
-    def __init__(self):
-        self.down_since = None
+    def __init__(self) -> None:
+        self.down_since: float | None = None
         self.retry_at = 0.0
 
-    def call(self, operation, default=None):
+    def call(self, operation: Callable[[], T], default: T | None = None) -> T | None:
         if self.down_since is not None and time.monotonic() < self.retry_at:
             return default
         try:
@@ -61,18 +66,23 @@ class Breaker:
 breaker = Breaker()
 
 
-def stored_version():
+def stored_version() -> tuple[str, datetime | None]:
     """The content version as the database has it, and the next moment it
     changes by itself (a scheduled publication), or None: whatever the
     function PAGE_CACHE_VERSION_SOURCE names returns."""
-    return import_string(settings.PAGE_CACHE_VERSION_SOURCE)()
+    source: Callable[[], tuple[str, datetime | None]] = import_string(
+        settings.PAGE_CACHE_VERSION_SOURCE
+    )
+    return source()
 
 
-def content_version():
+def content_version() -> str | None:
     """The current content version, or None while the cache or the database
     cannot say; a scheduled publication that has come due changes it, so no
     page outlives the moment its content changes."""
-    cached = breaker.call(lambda: cache.get(VERSION_KEY), default=False)
+    cached: tuple[str, datetime | None] | Literal[False] | None = breaker.call(
+        lambda: cache.get(VERSION_KEY), default=False
+    )
     if cached is False:
         return None  # the cache is down
     if cached is not None:
@@ -99,7 +109,7 @@ def content_version():
     return version
 
 
-def share_version():
+def share_version() -> None:
     """Tell the cache the new version, once the change has committed: no node
     can then store the old content under it. The domain registers it with
     transaction.on_commit when content changes."""
