@@ -6,7 +6,7 @@ list has a small reader of its own below (SECTION_READERS).
 """
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ from .reader import Reader, place
 from .safe_yaml import quote
 
 SOURCE_KEYS = ["name", "url", "retrieved_on"]
+
+# A section's reader: the entries of its list, read into ParsedCareer.
+SectionReader = Callable[[Reader, dict[str, Any], shape.Section, "ParsedCareer"], None]
 
 
 @dataclass
@@ -188,17 +191,26 @@ def read_scores(
         parsed.scores.append((factor, score))
 
 
-def read_steps(
-    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
-) -> None:
-    for position, where, item in entries(reader, values, section, ["title", "text"]):
-        step = Step(
-            position=position,
-            title=reader.text(item, "title", where),
-            text=reader.text(item, "text", where),
-        )
-        reader.full_clean(step, where, exclude=["career"])
-        parsed.steps.append(step)
+def texts_reader(
+    model: type[Step | EducationRequirement], keys: list[str]
+) -> SectionReader:
+    """The reader of a list whose entries are required texts (steps,
+    education): the `keys` of `model`."""
+
+    def read(
+        reader: Reader,
+        values: dict[str, Any],
+        section: shape.Section,
+        parsed: ParsedCareer,
+    ) -> None:
+        rows = getattr(parsed, section.children)
+        for position, where, item in entries(reader, values, section, keys):
+            texts = {key: reader.text(item, key, where) for key in keys}
+            row = model(position=position, **texts)
+            reader.full_clean(row, where, exclude=["career"])
+            rows.append(row)
+
+    return read
 
 
 STAGE_KEYS = ["title", "salary_min", "salary_max", "currency", "source", "description"]
@@ -256,27 +268,11 @@ def read_skills(
         parsed.skills.append((name, entry))
 
 
-def read_education(
-    reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
-) -> None:
-    for position, where, item in entries(
-        reader, values, section, ["kind", "title", "text"]
-    ):
-        requirement = EducationRequirement(
-            position=position,
-            kind=reader.text(item, "kind", where),
-            title=reader.text(item, "title", where),
-            text=reader.text(item, "text", where),
-        )
-        reader.full_clean(requirement, where, exclude=["career"])
-        parsed.education.append(requirement)
-
-
 # Each section's list, by the section's name in careers.shape.
 SECTION_READERS = {
     "good_career": read_scores,
-    "steps": read_steps,
+    "steps": texts_reader(Step, ["title", "text"]),
     "progression": read_stages,
     "skills": read_skills,
-    "education": read_education,
+    "education": texts_reader(EducationRequirement, ["kind", "title", "text"]),
 }
