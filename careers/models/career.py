@@ -329,13 +329,15 @@ class CareerPath(models.Model):
         return f"{self.article} {self.title}"
 
     @property
-    def is_published(self) -> bool:
+    def has_published_status(self) -> bool:
+        """Its status is published, whether or not its time has come (see
+        is_live, and published(), which means live)."""
         return self.status == self.Status.PUBLISHED
 
     @property
     def is_live(self) -> bool:
         """Visible to visitors now."""
-        return self.is_published and (
+        return self.has_published_status and (
             self.publish_at is None or self.publish_at <= timezone.now()
         )
 
