@@ -29,7 +29,14 @@ GROUPS = Path(__file__).resolve().parent
 WORK = ROOT / ".mutation"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 # Copied beside the mutated packages: what the settings and the tests read.
-ALSO_COPY = ["templates", "static", "content", "manage.py", "gunicorn.conf.py", "deploy"]
+ALSO_COPY = [
+    "templates",
+    "static",
+    "content",
+    "manage.py",
+    "gunicorn.conf.py",
+    "deploy",
+]
 # What the tests import besides the test files themselves.
 TEST_SUPPORT = ["tests/conftest.py", "tests/factories.py", "tests/services.py"]
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 from django.apps import apps
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -566,6 +566,29 @@ def test_several_files_are_imported_together(admin_client, mlops):
         for career in CareerPath.objects.all()
     }
     assert revision.comment == ("Imported from mlops-engineer.yaml, data-wrangler.yaml")
+
+
+def test_the_admin_log_says_which_careers_an_import_added_and_which_it_changed(
+    admin_client, mlops
+):
+    """A new career is logged as added, an updated one as changed, each
+    with the import's comment: the admin's history tells them apart."""
+    preview = post_files(
+        admin_client,
+        upload("mlops-engineer.yaml", mlops_yaml(summary="Changed.")),
+        upload("data-wrangler.yaml", new_career_yaml()),
+    )
+    admin_client.post(IMPORT_URL, {"confirm": token_of(preview)})
+
+    entries = {
+        entry.object_repr: (entry.action_flag, entry.change_message)
+        for entry in LogEntry.objects.all()
+    }
+    comment = "Imported from mlops-engineer.yaml, data-wrangler.yaml"
+    assert entries == {
+        "MLOps Engineer": (CHANGE, comment),
+        "Data Wrangler": (ADDITION, comment),
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -278,6 +278,17 @@ def test_real_career_with_a_sample_slug_is_not_overwritten():
     assert list(CareerPath.objects.all()) == [real]
 
 
+def test_samples_are_written_without_history():
+    """Sample careers are generated again at will: seeding records no
+    revision, unlike an import."""
+    from reversion.models import Version
+
+    seed("--careers", "3")
+
+    assert CareerPath.objects.count() == 3
+    assert not Version.objects.exists()
+
+
 def test_command_reports_what_it_wrote():
     """The command names the count and seed; verbosity 2 lists every slug."""
     assert seed("--careers", "2", "--seed", "7") == (
