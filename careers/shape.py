@@ -130,14 +130,11 @@ HEAD = (
 )
 
 
-def section_texts(name: str) -> dict[str, Text]:
-    """The texts that section `name` holds, by their key in it."""
+def _section_texts(name: str) -> dict[str, Text]:
     return {text.key: text for text in TEXTS if text.section == name}
 
 
-def body() -> list[Text | Section]:
-    """The top-level texts and sections after HEAD, in the guide's order, as
-    Text or Section."""
+def _body() -> tuple[Text | Section, ...]:
     sections = {section.name: section for section in SECTIONS}
     items: list[Text | Section] = []
     for text in TEXTS:
@@ -145,9 +142,14 @@ def body() -> list[Text | Section]:
         if item not in items:
             items.append(item)
     items += [section for section in SECTIONS if section not in items]
-    return items
+    return tuple(items)
 
 
-def file_keys() -> list[str]:
-    """Every top-level key of a content file, in order."""
-    return [*HEAD, *(item.file_key for item in body())]
+# Derived once from the above, for the readers and writers of every career.
+
+# The texts that each section holds, by their key in it.
+SECTION_TEXTS = {section.name: _section_texts(section.name) for section in SECTIONS}
+# The top-level texts and sections after HEAD, in the guide's order.
+BODY = _body()
+# Every top-level key of a content file, in order.
+FILE_KEYS = (*HEAD, *(item.file_key for item in BODY))

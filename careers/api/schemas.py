@@ -262,13 +262,13 @@ def career_detail() -> Schema:
     body: dict[str, Schema]
     required: list[str]
     body, required = {}, []
-    for item in shape.body():
+    for item in shape.BODY:
         if isinstance(item, shape.Text):
             body[item.field] = markdown()
             if item.required:
                 required.append(item.field)
             continue
-        texts = shape.section_texts(item.name)
+        texts = shape.SECTION_TEXTS[item.name]
         body[item.name] = obj(
             {
                 key: markdown() if key in texts else lists[item.name][key]

@@ -64,11 +64,11 @@ def career_to_dict(career: CareerPath) -> dict[str, Any]:
         "summary": career.summary,
     }
     body: dict[str, Any] = {}
-    for item in shape.body():
+    for item in shape.BODY:
         if isinstance(item, shape.Text):
             body[item.field] = getattr(career, item.field)
             continue
-        texts = shape.section_texts(item.name)
+        texts = shape.SECTION_TEXTS[item.name]
         lists = SECTION_WRITERS[item.name](career)
         body[item.name] = compact(
             {

@@ -90,7 +90,7 @@ def parse_data(data: object, filename: str) -> ParsedCareer:
             [Problem(filename, "", "must hold one career path as a mapping")]
         )
     reader = Reader(filename)
-    reader.check_keys(data, "", shape.file_keys())
+    reader.check_keys(data, "", shape.FILE_KEYS)
 
     career = CareerPath(
         slug=reader.text(data, "slug", ""),
@@ -113,7 +113,7 @@ def parse_data(data: object, filename: str) -> ParsedCareer:
     )
     for section in shape.SECTIONS:
         values = reader.mapping(data, section.name, "", allowed=list(section.keys))
-        for key, text in shape.section_texts(section.name).items():
+        for key, text in shape.SECTION_TEXTS[section.name].items():
             value = reader.text(values, key, section.name, required=text.required)
             setattr(career, text.field, value)
         SECTION_READERS[section.name](reader, values, section, parsed)
