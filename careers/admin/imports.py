@@ -71,7 +71,7 @@ def summarise(before, after, filename):
     """What an import changes in one existing career, from its two exports."""
     old = contentfiles.career_to_dict(before)
     new = contentfiles.career_to_dict(after)
-    sections = [key for key in shape.file_keys() if old.get(key) != new.get(key)]
+    sections = [key for key in shape.FILE_KEYS if old.get(key) != new.get(key)]
     diff = list(
         difflib.unified_diff(
             contentfiles.dump_career(before).splitlines(),
@@ -94,20 +94,21 @@ def summarise(before, after, filename):
 def preview(parsed):
     """Dry-run the import and roll it back, to show exactly what it would do.
 
-    Comparing exports before and after the real write() reports every change
+    Comparing exports before and after the real writer reports every change
     (and every database refusal) that confirming will meet.
     """
     rows = []
     with transaction.atomic():
-        # Loaded (children too) before anything is written.
-        befores = [
-            CareerPath.objects.for_detail().filter(pk=item.career.pk).first()
-            for item in parsed
-        ]
+        # Loaded (children too) before anything is written, in one set of
+        # queries for every file.
+        pks = [item.career.pk for item in parsed if item.career.pk is not None]
+        befores = CareerPath.objects.for_detail().in_bulk(pks)
+        contentfiles.write_all(parsed)
+        afters = CareerPath.objects.for_detail().in_bulk(
+            [item.career.pk for item in parsed]
+        )
         for item in parsed:
-            contentfiles.write(item)
-        for item, before in zip(parsed, befores, strict=True):
-            after = CareerPath.objects.for_detail().get(pk=item.career.pk)
+            before, after = befores.get(item.career.pk), afters[item.career.pk]
             row = {"filename": item.filename, "slug": after.slug, "title": after.title}
             if before is not None:
                 row["changes"] = summarise(before, after, item.filename)
