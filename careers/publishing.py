@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import changes
 from .models import CareerPath, CareerStatus
-from .shape import CHILDREN, POSITIONED
+from .shape import CHILDREN
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -127,7 +127,7 @@ def duplicate_as_draft(career: CareerPath) -> CareerPath:
 
 def renumber_positions(career: CareerPath) -> None:
     """Number each ordered child list 1, 2, 3… with no gaps, keeping the order."""
-    for name in POSITIONED:
+    for name in CHILDREN:
         rows = list(getattr(career, name).order_by("position"))
         moving = [
             (row.pk, index)

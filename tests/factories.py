@@ -66,8 +66,11 @@ def career(**fields):
 
 
 def score(career, **fields):
+    """A score after the career's others, unless given a position."""
     if "factor" not in fields:
         fields["factor"] = factor()
+    if "position" not in fields:
+        fields["position"] = career.scores.count() + 1
     return FactorScore.objects.create(
         career=career, **{"score": 8, "reason": "A reason.", **fields}
     )

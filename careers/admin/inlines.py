@@ -4,7 +4,6 @@ from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableTabularInline,
 )
-from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
@@ -84,17 +83,28 @@ class PositionedInline(MarkdownHelpMixin, SortableTabularInline):
     ordering = ["position"]
 
 
-class FactorScoreInline(MarkdownHelpMixin, admin.TabularInline):
+class FactorScoreInline(PositionedInline):
+    """A career's scores in its own order, which editors drag to change; the
+    sources of a score are edited on the score's own page (its change link)."""
+
     model = FactorScore
-    formset = CareerChildFormSet
-    extra = 0
-    ordering = ["factor__position"]
+    fields = ["position", "factor", "score", "reason", "evidence"]
     autocomplete_fields = ["factor"]
+    show_change_link = True
 
 
 class StepInline(PositionedInline):
     model = Step
-    fields = ["position", "title", "text"]
+    fields = [
+        "position",
+        "title",
+        "text",
+        "duration_min_months",
+        "duration_max_months",
+        "cost_min",
+        "cost_max",
+        "cost_currency",
+    ]
 
 
 class StageInline(PositionedInline):
@@ -105,7 +115,9 @@ class StageInline(PositionedInline):
         "description",
         "salary_min",
         "salary_max",
+        "salary_median",
         "currency",
+        "pay_period",
         "source",
     ]
 

@@ -4,31 +4,35 @@ rows careers share. careers.shape describes a career's texts and sections;
 the models are built from it.
 """
 
-from .career import (
-    CARD_FIELDS,
-    DERIVED_FIELDS,
-    LARGE_DERIVED_FIELDS,
-    CareerPath,
-    CareerPathQuerySet,
-    ContentChange,
-)
+from .career import CareerPath, ContentChange
 from .children import (
     CareerSkill,
     EducationRequirement,
     FactorScore,
     Positioned,
-    Stage,
+    ScoreCitation,
     Step,
 )
 from .common import (
     CareerStatus,
     EducationKind,
+    OnTheJobTraining,
+    PayPeriod,
     ProseField,
+    WorkExperience,
     live_filter,
+    validate_country,
     validate_currency,
     validate_score,
 )
-from .shared import Category, Factor, SalarySource, Skill
+from .queries import (
+    CARD_FIELDS,
+    DERIVED_FIELDS,
+    LARGE_DERIVED_FIELDS,
+    CareerPathQuerySet,
+)
+from .shared import Category, Factor, SalarySource, Skill, Source
+from .stages import Stage
 
 __all__ = [
     "CARD_FIELDS",
@@ -44,13 +48,19 @@ __all__ = [
     "EducationRequirement",
     "Factor",
     "FactorScore",
+    "OnTheJobTraining",
+    "PayPeriod",
     "Positioned",
     "ProseField",
     "SalarySource",
+    "ScoreCitation",
     "Skill",
+    "Source",
     "Stage",
     "Step",
+    "WorkExperience",
     "live_filter",
+    "validate_country",
     "validate_currency",
     "validate_score",
 ]
