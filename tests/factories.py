@@ -1,6 +1,7 @@
 """Small builders for test data; each returns a saved object."""
 
 import itertools
+from pathlib import Path
 
 from django.apps import apps
 from django.db.models import Max
@@ -125,6 +126,18 @@ def full_career(size=1, **fields):
         career_skill(path, position)
         education(path, position)
     return path
+
+
+# A guide with every optional field filled, in its own factor order.
+EVERY_FIELD_FILE = Path(__file__).parent / "data" / "every-field.yaml"
+
+
+def every_field_career():
+    """The career of tests/data/every-field.yaml, imported, loaded for_detail()."""
+    from careers.contentfiles import import_files
+
+    (parsed,) = import_files([EVERY_FIELD_FILE])
+    return CareerPath.objects.for_detail().get(pk=parsed.career.pk)
 
 
 def snapshot():

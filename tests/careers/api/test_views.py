@@ -513,12 +513,12 @@ def test_query_count_does_not_grow_with_content(
 
 
 def test_career_detail_query_count_does_not_grow(client, db, django_assert_num_queries):
-    """The career, then one query each for scores, steps, stages, skills and
-    education, however many there are."""
+    """The career, then one query each for scores, their sources, steps,
+    stages, skills and education, however many there are."""
     small = factories.full_career(size=1)
     large = factories.full_career(size=20)
     for career in (small, large):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             get(client, f"/api/careers/{career.slug}/")
 
 
