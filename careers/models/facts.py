@@ -109,6 +109,7 @@ class CareerFacts(models.Model):
                 condition=Q(projected_change__isnull=True)
                 | Q(
                     projection_start__isnull=False,
+                    projection_end__isnull=False,
                     projection_end__gt=models.F("projection_start"),
                 ),
                 name="careerpath_projection_years",

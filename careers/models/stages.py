@@ -85,6 +85,9 @@ class Stage(Positioned):
             models.CheckConstraint(
                 condition=Q(salary_median__isnull=True)
                 | Q(
+                    # Explicitly: a comparison with NULL would pass the check.
+                    salary_min__isnull=False,
+                    salary_max__isnull=False,
                     salary_min__lte=models.F("salary_median"),
                     salary_max__gte=models.F("salary_median"),
                 ),
