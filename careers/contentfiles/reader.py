@@ -253,11 +253,14 @@ class Reader:
             # database still enforces it when the import writes.
             instance.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as error:
+            reported = set(self.problem_paths)
             for name, messages in error.message_dict.items():
                 where = (
                     path
                     if name == "__all__"
                     else place(path, FILE_PATHS.get(name, name))
                 )
+                if where in reported:
+                    continue  # clean() found the missing value missing too
                 for message in messages:
                     self.problem(where, message)
