@@ -152,7 +152,7 @@ def read_facts(reader: Reader, data: dict[str, Any], parsed: ParsedCareer) -> No
     codes = reader.mapping(facts, "codes", "facts", allowed=list(keys), required=False)
     for key, name in keys.items():
         setattr(career, name, reader.code(codes, key, "facts.codes"))
-    figures = {
+    figures: dict[str, dict[str, Callable[..., Any]]] = {
         "employment": {"jobs": reader.integer, "year": reader.integer},
         "projection": {
             "change_percent": reader.number,
@@ -167,7 +167,7 @@ def read_facts(reader: Reader, data: dict[str, Any], parsed: ParsedCareer) -> No
         )
         where = f"facts.{fact}"
         for key, read in readers.items():
-            value = read(values, key, where, required=bool(values))  # type: ignore[operator]
+            value = read(values, key, where, required=bool(values))
             setattr(career, keys[key], value)
         source = read_source(reader, values, where, CITED_KEYS, Source)
         if source:

@@ -208,7 +208,7 @@ class SharedRows:
 
     def cited(self, model: type[T], fields: dict[str, Any]) -> T:
         # filter().first(): the admin allows two identical sources; either will do.
-        return self.get(
+        return self.get(  # type: ignore[no-any-return]  # the model's row
             (model, tuple(sorted(fields.items()))),
             lambda: (
                 model.objects.filter(**fields).first()  # type: ignore[attr-defined]

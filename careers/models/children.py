@@ -1,6 +1,10 @@
 """A career's children: its scores, steps, skills and education (its stages
 are in stages.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -18,6 +22,9 @@ from .common import (
     validate_score,
 )
 from .shared import Factor, Skill, Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Positioned(models.Model):
@@ -177,7 +184,7 @@ class Step(Positioned):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         for low, high, label in (
             ("duration_min_months", "duration_max_months", _("times")),
             ("cost_min", "cost_max", _("costs")),

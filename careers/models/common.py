@@ -48,7 +48,7 @@ def country_codes() -> frozenset[str]:
     groupings (EU, UN, EZ) and private-use codes (QO, XA, XB)."""
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in map(str, Locale("en").territories)
         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
 
@@ -131,7 +131,7 @@ def live_filter(prefix: str = "") -> Q:
 
 
 def range_constraint(
-    low: str, high: str, name: str, message: str
+    low: str, high: str, name: str, message: "StrOrPromise"
 ) -> models.CheckConstraint:
     """Both of two fields or neither, the first not above the second."""
     return models.CheckConstraint(

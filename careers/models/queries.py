@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
     from django.db.models.expressions import OrderBy
 
+    from .career import CareerPath  # noqa: F401 (the QuerySet's parameter)
     from .shared import Category
 
 
