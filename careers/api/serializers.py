@@ -14,7 +14,8 @@ def score(value: float | None) -> float | None:
 
 
 def salary_span(career: CareerPath) -> dict[str, Any] | None:
-    """As CareerPath.salary_span(), from the figures stored for lists."""
+    """As CareerPath.salary_span(), from the figures stored for lists: of the
+    yearly figures only, as hourly and monthly ones are not comparable."""
     if career.low_salary is None or not career.salary_currency:
         return None
     return {
@@ -45,12 +46,14 @@ def career_summary(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
 
 
 def career_detail(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
-    """A career loaded with for_detail(): its content file, and links."""
+    """A career loaded with for_detail(): its content file, links, its score,
+    and `modified`, when its row was last saved. (The file's own `updated` is
+    the guide's date, absent when unset.)"""
     return {
         **career_to_dict(career),
         **links(request, career, "career"),
         "overall_score": score(career.overall_score),
-        "updated": career.updated,
+        "modified": career.updated,
     }
 
 

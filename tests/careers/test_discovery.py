@@ -75,14 +75,21 @@ def test_career_page_json_ld_matches_the_database(client, mlops):
     assert occupation["description"] == mlops.summary
     assert occupation["occupationalCategory"] == "Data & AI"
     stages = mlops.stages.order_by("position")
+    # Every kind of salary is in tests/careers/article/test_jsonld.py.
     assert occupation["estimatedSalary"] == [
         {
-            "@type": "MonetaryAmountDistribution",
+            "@type": "MonetaryAmount",
             "name": stage.title,
             "currency": "USD",
-            "duration": "P1Y",
-            "minValue": stage.salary_min,
-            "maxValue": stage.salary_max,
+            "value": {
+                "@type": "QuantitativeValue",
+                **(
+                    {"value": stage.salary_min}
+                    if stage.salary_min == stage.salary_max
+                    else {"minValue": stage.salary_min, "maxValue": stage.salary_max}
+                ),
+                "unitText": "YEAR",
+            },
         }
         for stage in stages
         if stage.salary_min is not None
