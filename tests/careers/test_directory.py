@@ -125,11 +125,14 @@ def test_cards_show_the_salary_across_stages(client, careers, mlops):
     mixed = factories.career(title="Translator")
     factories.stage(mixed, 1, salary_min=30000, salary_max=40000, currency="EUR")
     factories.stage(mixed, 2, salary_min=30000, salary_max=40000)
+    close = factories.career(title="Notary")
+    factories.stage(close, 1, salary_min=131_100, salary_max=131_400)
 
     assert card_salaries(client.get("/careers/")) == {
         "Data Analyst": "$50K–$90K",
         "ML Engineer": "Not available",
         "MLOps Engineer": "$131K–$238K",
+        "Notary": "$131K",  # not "$131K–$131K"
         "Pilot": "£45K",
         "Product Designer": "$70K–$120K",
         "Translator": "Not available",
