@@ -63,7 +63,7 @@ def test_the_page_explains_the_scale_and_the_overall_score(client):
 
 
 def test_each_factor_in_position_order_with_its_own_anchors(client):
-    """Made in another order than their positions."""
+    """Made, and named, in another order than their positions."""
     factories.factor(
         name="Remote Work",
         slug="remote-work",
@@ -71,8 +71,8 @@ def test_each_factor_in_position_order_with_its_own_anchors(client):
         description="Where you can work.",
     )
     factories.factor(
-        name="Pay",
-        slug="pay",
+        name="Salary",
+        slug="salary",
         position=5,
         description="What the role *pays*.",
         anchor_low="Below the median wage.",
@@ -83,8 +83,8 @@ def test_each_factor_in_position_order_with_its_own_anchors(client):
 
     assert factor_sections(doc) == [
         (
-            "factor-pay",
-            "Pay",
+            "factor-salary",
+            "Salary",
             "What the role pays.",
             {
                 "Low (1–3)": "Below the median wage.",
@@ -98,7 +98,7 @@ def test_each_factor_in_position_order_with_its_own_anchors(client):
             {},
         ),
     ]
-    assert doc.xpath('//h3[@id="factor-pay"]/following-sibling::div//em')
+    assert doc.xpath('//h3[@id="factor-salary"]/following-sibling::div//em')
 
 
 def test_every_score_on_a_career_page_links_to_its_factor_here(client, monkeypatch):
