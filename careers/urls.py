@@ -11,4 +11,5 @@ urlpatterns = [
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("skills/", views.SkillListView.as_view(), name="skills"),
     path("skills/<slug:slug>/", views.SkillDetailView.as_view(), name="skill"),
+    path("how-we-score/", views.MethodologyView.as_view(), name="methodology"),
 ]

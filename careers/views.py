@@ -18,7 +18,7 @@ from .article.crumbs import career_crumbs, trail
 from .article.jsonld import with_origin
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
-from .models import CareerPath, CareerSkill, Category, Skill, live_filter
+from .models import CareerPath, CareerSkill, Category, Factor, Skill, live_filter
 
 # What a career page shows besides its stored article.
 PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
@@ -235,6 +235,21 @@ class SkillDetailView(CleanPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         crumbs = skill_crumbs((self.skill.name, self.skill.get_absolute_url()))
         return super().get_context_data(skill=self.skill, crumbs=crumbs, **kwargs)
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class MethodologyView(TemplateView):
+    """How the scores are made: the scale, and what each factor measures. Every
+    score on a career page links to its factor here."""
+
+    template_name = "careers/how_we_score.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            factors=Factor.objects.order_by("position"),
+            crumbs=trail((_("How we score"), reverse("careers:methodology"))),
+            **kwargs,
+        )
 
 
 def skill_crumbs(*crumbs):
