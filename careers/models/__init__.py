@@ -29,8 +29,10 @@ from .queries import (
     CARD_FIELDS,
     DERIVED_FIELDS,
     LARGE_DERIVED_FIELDS,
+    SHARE_FIELDS,
     CareerPathQuerySet,
 )
+from .share import ShareImage
 from .shared import Category, Factor, SalarySource, Skill, Source
 from .stages import Stage
 
@@ -38,6 +40,7 @@ __all__ = [
     "CARD_FIELDS",
     "DERIVED_FIELDS",
     "LARGE_DERIVED_FIELDS",
+    "SHARE_FIELDS",
     "CareerPath",
     "CareerPathQuerySet",
     "CareerSkill",
@@ -54,6 +57,7 @@ __all__ = [
     "ProseField",
     "SalarySource",
     "ScoreCitation",
+    "ShareImage",
     "Skill",
     "Source",
     "Stage",

@@ -52,6 +52,17 @@ CARD_FIELDS = (
     "category__name",
     "category__slug",
 )
+# What a share image shows (careers.share), and who may see it.
+SHARE_FIELDS = (
+    "slug",
+    "title",
+    "overall_score",
+    "low_salary",
+    "top_salary",
+    "salary_currency",
+    "status",
+    "publish_at",
+)
 
 
 class CareerPathQuerySet(models.QuerySet["CareerPath"]):
@@ -100,6 +111,15 @@ class CareerPathQuerySet(models.QuerySet["CareerPath"]):
         """What a career card shows, and not the long texts: a list reads
         a few hundred bytes per career rather than tens of kilobytes."""
         return self.select_related("category").only(*CARD_FIELDS)
+
+    def for_share_image(self) -> CareerPathQuerySet:
+        """What the share image shows, with the stored image: one query."""
+        return self.select_related("share_image").only(
+            *SHARE_FIELDS,
+            "share_image__version",
+            "share_image__png",
+            "share_image__created",
+        )
 
     def for_detail(self) -> CareerPathQuerySet:
         """Everything the career page shows, in a fixed number of queries."""
