@@ -4,16 +4,25 @@ from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableTabularInline,
 )
-from django.db import models
+from django.contrib.auth import get_permission_codename
 from django.forms.models import BaseInlineFormSet
 
 from .. import publishing
 from ..article.markup import MARKDOWN_HELP
-from ..models import CareerSkill, EducationRequirement, FactorScore, Stage, Step
+from ..models import (
+    CareerSkill,
+    EducationRequirement,
+    FactorScore,
+    ScoreCitation,
+    Stage,
+    Step,
+)
+from ..models.common import ProseField
 
 
 class CareerChildFormSet(BaseInlineFormSet):
-    """Saves rows that trade unique values (positions, factors, skills).
+    """Saves rows that trade unique values (positions, factors, skills): a
+    career's children, or the sources of a score.
 
     Django saves one row at a time, so swapping the positions of two steps, or
     the factors of two scores, collides with the row that still holds the
@@ -46,7 +55,10 @@ class CareerChildFormSet(BaseInlineFormSet):
         saved = super().save(commit)
         if commit and "position" in self.form.base_fields:
             # Deleting or moving rows leaves gaps: number them 1, 2, 3… again.
-            publishing.renumber_positions(self.instance)
+            siblings = self.model._default_manager.filter(
+                **{self.fk.name: self.instance}
+            )
+            publishing.renumber(siblings)
         return saved
 
     def save_existing_objects(self, commit=True):
@@ -61,11 +73,12 @@ class CareerChildFormSet(BaseInlineFormSet):
 
 
 class MarkdownHelpMixin:
-    """Long texts accept Markdown: remind editors of the syntax beside each."""
+    """Long texts accept Markdown: remind editors of the syntax beside each
+    (not beside plain lists such as the alternative titles)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField) and field is not None:
+        if isinstance(db_field, ProseField) and field is not None:
             field.help_text = " ".join(
                 filter(None, [str(db_field.help_text), str(MARKDOWN_HELP)])
             )
@@ -91,6 +104,35 @@ class FactorScoreInline(PositionedInline):
     fields = ["position", "factor", "score", "reason", "evidence"]
     autocomplete_fields = ["factor"]
     show_change_link = True
+
+
+class ScoreCitationInline(PositionedInline):
+    """The sources of one score, in its order, on the score's own page.
+
+    Part of the score, as a score is part of its career: whoever may change
+    the score may edit its sources.
+    """
+
+    model = ScoreCitation
+    fields = ["position", "source"]
+    autocomplete_fields = ["source"]
+
+    def may(self, request, action):
+        opts = self.parent_model._meta
+        codename = get_permission_codename(action, opts)
+        return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+    def has_view_permission(self, request, obj=None):
+        return self.may(request, "view") or self.may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self.may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self.may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may(request, "change")
 
 
 class StepInline(PositionedInline):
