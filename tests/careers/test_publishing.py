@@ -29,6 +29,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 ROLES_MIGRATION = importlib.import_module(
     "careers.migrations.0004_editor_and_publisher_roles"
 )
+SOURCES_MIGRATION = importlib.import_module(
+    "careers.migrations.0014_roles_cite_sources"
+)
 
 
 @pytest.fixture
@@ -37,6 +40,7 @@ def roles(db):
     tests) flush every table, data-migration rows included, so recreate them
     with the migration's own function."""
     ROLES_MIGRATION.create_roles(django_apps, None)
+    SOURCES_MIGRATION.grant(django_apps, None)
 
 
 def member(role):
@@ -71,6 +75,22 @@ def test_roles_are_created_by_a_migration(db):
         editor.permissions.values_list("codename", flat=True)
     )
     assert codes > set(editor.permissions.values_list("codename", flat=True))
+
+
+def test_editors_cite_sources(client, db):
+    """An editor searches and adds the sources a score cites, as the score's
+    page's autocomplete does, and edits a score's list of them."""
+    user = member("Editor")
+    for codename in ("add_source", "view_source", "add_scorecitation"):
+        assert user.has_perm(f"careers.{codename}")
+    assert not user.has_perm("careers.delete_source")  # shared, as salary sources
+    client.force_login(user)
+    factories.career()
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "careers", "model_name": "scorecitation", "field_name": "source"},
+    )
+    assert response.status_code == 200
 
 
 def post_and_follow(client, url, data):
