@@ -38,6 +38,10 @@ STEP_ESTIMATES = {
 }
 
 
+# The samples' own "last updated" date, as a guide's file gives one.
+UPDATED = "2026-01-15"
+
+
 def facts(rng, category, words):
     soc, isco = CODES[category]
     start = 2024

@@ -9,6 +9,7 @@ depends only on the count and the seed: the slugs on the count alone, so
 re-seeding with another seed updates the same careers in place.
 """
 
+import datetime
 import random
 
 from django.db import transaction
@@ -88,6 +89,7 @@ def build_career(rng, index, more=None):
         "article": article,
         "category": area.category,
         "status": CareerPath.Status.PUBLISHED.value,
+        "updated": datetime.date.fromisoformat(facts.UPDATED),
         "sample": True,
         "summary": f"{SUMMARY_PREFIX} {words['plural']} {duty}.",
         "facts": facts.facts(more, area.category, words),
