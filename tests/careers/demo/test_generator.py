@@ -208,6 +208,7 @@ def test_running_twice_changes_nothing():
         "Skill": 27,
         "Stage": 62,
         "ScoreCitation": 24,
+        "ShareImage": 0,  # drawn on its first request
         "Source": 1,
         "Step": 96,
     }
