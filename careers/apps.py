@@ -9,7 +9,9 @@ class CareersConfig(AppConfig):
 
     def ready(self):
         from . import changes
-        from .models import ContentChange
+        from .models import ContentChange, ShareImage
 
-        # Every model of this app is shown on some public page.
-        changes.connect(m for m in self.get_models() if m is not ContentChange)
+        # Every model of this app is shown on some public page, but for the
+        # record of changes and the share images drawn from the careers.
+        derived = (ContentChange, ShareImage)
+        changes.connect(m for m in self.get_models() if m not in derived)

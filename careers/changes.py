@@ -6,8 +6,8 @@ import, a `manage.py shell`), reaches the receivers that `connect()` attaches
 to Django's signals, and they do two things:
 
 - **Derived state.** The career, or every career that shows a changed shared
-  row (category, factor, skill, salary source), is refreshed: `overall_score`
-  and `top_salary` (stored so lists sort and page by them with an index), its
+  row (category, factor, skill, source) is refreshed: `overall_score` and
+  the yearly salary span (stored so lists sort and page by them with an index), its
   search document on PostgreSQL (careers.search), and its stored article,
   marked stale to be rendered on the next visit (careers.article.rendering).
   `refresh()` does it for any careers in one UPDATE.
@@ -30,7 +30,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connections, router, transaction
-from django.db.models import Avg, Count, Max, Min, OuterRef, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from portal import pagecache
@@ -44,9 +57,12 @@ from .models import (
     Factor,
     FactorScore,
     SalarySource,
+    ScoreCitation,
     Skill,
+    Source,
     Stage,
 )
+from .models.common import PayPeriod
 
 CHILDREN = [CareerPath._meta.get_field(name).related_model for name in shape.CHILDREN]
 # How to find the careers that show a shared row.
@@ -55,6 +71,7 @@ SHOWN_BY = {
     Factor: "scores__factor",
     SalarySource: "stages__source",
     Skill: "skills__skill",
+    Source: ("scores__citations__source", "employment_source", "projection_source"),
 }
 
 
@@ -71,9 +88,24 @@ def per_career(rows, aggregate):
 
 def update(careers):
     """Recompute everything derived for every career in a queryset."""
+    # The figures paid per year (see Stage.period), which lists compare.
+    yearly = Stage.objects.filter(
+        Q(pay_period=PayPeriod.YEAR)
+        | Q(pay_period="", source__isnull=True)
+        | Q(pay_period="", source__pay_period=PayPeriod.YEAR),
+        Q(salary_min__isnull=False) | Q(salary_max__isnull=False),
+    )
     values = {
         "overall_score": per_career(FactorScore.objects, Avg("score")),
-        "top_salary": per_career(Stage.objects, Max("salary_max")),
+        "low_salary": per_career(yearly, Min(Coalesce("salary_min", "salary_max"))),
+        "top_salary": per_career(yearly, Max(Coalesce("salary_max", "salary_min"))),
+        "salary_currency": Coalesce(
+            per_career(
+                yearly,
+                Case(When(Exact(Count("currency", distinct=True), 1), Min("currency"))),
+            ),
+            Value(""),
+        ),
         "rendered_version": rendering.stale_marker(),
     }
     if connections[router.db_for_write(CareerPath)].vendor == "postgresql":
@@ -176,9 +208,21 @@ def child_changed(sender, instance, origin=None, **kwargs):
     changed(instance.career_id)
 
 
+def citation_changed(sender, instance, origin=None, **kwargs):
+    if getattr(origin, "model", type(origin)) in (CareerPath, FactorScore):
+        return  # deleted with its score, which is followed
+    changed(
+        FactorScore.objects.values_list("career", flat=True).get(pk=instance.score_id)
+    )
+
+
 def shared_changed(sender, instance, created=False, **kwargs):
     if not created:  # a new row is shown by no career yet
-        update(CareerPath.objects.filter(**{SHOWN_BY[sender]: instance}))
+        lookups = SHOWN_BY[sender]
+        if isinstance(lookups, str):
+            lookups = (lookups,)
+        shown = Q.create([(lookup, instance) for lookup in lookups], connector=Q.OR)
+        update(CareerPath.objects.filter(pk__in=CareerPath.objects.filter(shown)))
 
 
 def connect(models):
@@ -194,6 +238,11 @@ def connect(models):
         uid = f"changes-{model._meta.label}"
         post_save.connect(child_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(child_changed, sender=model, dispatch_uid=f"{uid}-del")
+    uid = "changes-careers.ScoreCitation"
+    post_save.connect(citation_changed, sender=ScoreCitation, dispatch_uid=uid)
+    post_delete.connect(
+        citation_changed, sender=ScoreCitation, dispatch_uid=f"{uid}-del"
+    )
     for model in SHOWN_BY:
         uid = f"changes-{model._meta.label}"
         post_save.connect(shared_changed, sender=model, dispatch_uid=uid)

@@ -24,7 +24,7 @@ class DirectoryForm(forms.Form):
         ("relevance", _("Relevance")),
         ("title", _("Title (A–Z)")),
         ("score", _("Overall score")),
-        ("salary", _("Top salary")),
+        ("salary", _("Highest salary")),
     ]
 
     q = SearchField(

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING, Any
 import reversion
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import changes
-from .models import CareerPath, CareerStatus
-from .shape import CHILDREN, POSITIONED
+from .models import CareerPath, CareerStatus, FactorScore, ScoreCitation
+from .shape import CHILDREN
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models import QuerySet
 
     from .models import CareerPathQuerySet
 
@@ -78,6 +80,28 @@ def set_status(
     return changed
 
 
+def mark_reviewed(careers: CareerPathQuerySet, user: User | None = None) -> int:
+    """Set today as the careers' review date, each saved with a revision that
+    names the reviewer; returns how many."""
+    today = timezone.localdate()
+    count = 0
+    for career in careers:
+        with reversion.create_revision():
+            career.last_reviewed = today
+            career.save()
+            reversion.set_user(user)
+            reversion.set_comment(_("Marked as reviewed"))
+        count += 1
+    return count
+
+
+def mark_updated(career: CareerPath) -> None:
+    """Give a career today's "last updated" date, after an editor's change
+    (imports keep their file's date)."""
+    career.updated_on = timezone.localdate()
+    career.save(update_fields=["updated_on", "updated"])
+
+
 def unique_copy_slug(slug: str) -> str:
     base = f"{slug}-copy"[:140]
     candidate, number = base, 2
@@ -104,8 +128,10 @@ def unique_copy_title(title: str, is_sample: bool) -> str:
 @transaction.atomic
 @changes.deferred()
 def duplicate_as_draft(career: CareerPath) -> CareerPath:
-    """A draft copy of a career with all its children, to start a new one from."""
+    """A draft copy of a career with all its children and the sources its
+    scores cite, to start a new one from."""
     children = {name: list(getattr(career, name).all()) for name in CHILDREN}
+    citations = list(ScoreCitation.objects.filter(score__career=career))
     copy = CareerPath.objects.get(pk=career.pk)
     copy.pk = None
     copy._state.adding = True
@@ -115,36 +141,48 @@ def duplicate_as_draft(career: CareerPath) -> CareerPath:
     copy.publish_at = None
     copy.last_reviewed = None
     copy.save()
+    copies = {}  # each child's copy, by the model and key of the original
     for rows in children.values():
         for row in rows:
+            original = (type(row), row.pk)
             row.pk = None
             row._state.adding = True
             row.career = copy
+            copies[original] = row
         if rows:
             type(rows[0]).objects.bulk_create(rows)
+    for citation in citations:
+        citation.pk = None
+        citation._state.adding = True
+        citation.score = copies[FactorScore, citation.score_id]
+    ScoreCitation.objects.bulk_create(citations)
     return copy
 
 
 def renumber_positions(career: CareerPath) -> None:
     """Number each ordered child list 1, 2, 3… with no gaps, keeping the order."""
-    for name in POSITIONED:
-        rows = list(getattr(career, name).order_by("position"))
-        moving = [
-            (row.pk, index)
-            for index, row in enumerate(rows, start=1)
-            if row.position != index
-        ]
-        if not moving:
-            continue
-        model = type(rows[0])
-        siblings = model.objects.filter(career=career)
-        # Park the moving rows above every position first: unique per career.
-        top = siblings.aggregate(top=Max("position"))["top"]
-        siblings.filter(pk__in=[pk for pk, _ in moving]).update(
-            position=F("position") + top + 1
-        )
-        for pk, index in moving:
-            siblings.filter(pk=pk).update(position=index)
+    for name in CHILDREN:
+        renumber(getattr(career, name).all())
+
+
+def renumber(siblings: QuerySet[Any]) -> None:
+    """Number the rows of one ordered list 1, 2, 3… with no gaps, keeping
+    their order (a career's steps, or the sources of one score)."""
+    rows = siblings.order_by("position").values_list("pk", "position")
+    moving = [
+        (pk, index)
+        for index, (pk, position) in enumerate(rows, start=1)
+        if position != index
+    ]
+    if not moving:
+        return
+    # Park the moving rows above every position first: unique per list.
+    top = siblings.aggregate(top=Max("position"))["top"]
+    siblings.filter(pk__in=[pk for pk, _ in moving]).update(
+        position=F("position") + top + 1
+    )
+    for pk, index in moving:
+        siblings.filter(pk=pk).update(position=index)
 
 
 def needs_review_filter(months: float) -> Q:

@@ -53,7 +53,7 @@ CONFIG = "english"
 
 # What is searched, as lookups from CareerPath, by weight (A counts most).
 WEIGHTS = {
-    "A": ["title"],
+    "A": ["title", "alternative_titles"],
     "B": ["summary", "skills__skill__name", "skills__title"],
     "C": [
         *(text.field for text in shape.TEXTS),
@@ -206,12 +206,20 @@ def child_text(relation, fields):
 
 
 def containment(careers, query):
-    """Careers containing every word somewhere, any case; title matches first."""
+    """Careers containing every word somewhere, any case; those whose title or
+    other names hold them all first."""
     words = query.split()[:MAX_WORDS]
     for word in words:
         careers = careers.filter(contains(word))
+    # Every word in the title, or in the other names (the A weight).
     in_title = functools.reduce(
-        operator.and_, (Q(title__icontains=word) for word in words)
+        operator.or_,
+        (
+            functools.reduce(
+                operator.and_, (Q(**{f"{field}__icontains": w}) for w in words)
+            )
+            for field in WEIGHTS["A"]
+        ),
     )
     return careers.annotate(
         search_rank=Case(When(in_title, then=Value(1.0)), default=Value(0.0)),

@@ -111,10 +111,8 @@ SECTIONS = (
     Section("education", "education", "items", ("intro", "items", "outro")),
 )
 
-# The career's lists of children; all but the scores are ordered by position
-# (a career's scores are in the factors' order).
+# The career's lists of children, each in the guide's order (by position).
 CHILDREN = tuple(section.children for section in SECTIONS)
-POSITIONED = tuple(name for name in CHILDREN if name != "scores")
 
 # The career's own fields in a content file, before its texts and sections.
 HEAD = (
@@ -124,10 +122,43 @@ HEAD = (
     "category",
     "status",
     "publish_at",
+    "updated",
     "last_reviewed",
     "sample",
     "summary",
+    "facts",
 )
+
+# The optional quick facts of a career, as the Occupational Outlook Handbook
+# gives them: the keys of `facts` in a content file, in order, each with the
+# keys it holds (none for a value) and the career's field for each.
+FACTS: dict[str, dict[str, str]] = {
+    "alternative_titles": {"": "alternative_titles"},
+    "codes": {"soc_2018": "soc_code", "isco_08": "isco_code"},
+    "work_experience": {"": "work_experience"},
+    "on_the_job_training": {"": "on_the_job_training"},
+    "employment": {
+        "jobs": "employment",
+        "year": "employment_year",
+        "source": "employment_source",
+    },
+    "projection": {
+        "change_percent": "projected_change",
+        "from_year": "projection_start",
+        "to_year": "projection_end",
+        "source": "projection_source",
+    },
+}
+# Where each of the career's fields is in a file, when not at the top under
+# its own name: the texts inside sections, the facts, the `updated` date.
+FILE_PATHS = {
+    "updated_on": "updated",
+    **{
+        field: f"facts.{fact}.{key}" if key else f"facts.{fact}"
+        for fact, fields in FACTS.items()
+        for key, field in fields.items()
+    },
+}
 
 
 def _section_texts(name: str) -> dict[str, Text]:
@@ -146,6 +177,8 @@ def _body() -> tuple[Text | Section, ...]:
 
 
 # Derived once from the above, for the readers and writers of every career.
+
+FILE_PATHS |= {text.field: text.path for text in TEXTS if text.section}
 
 # The texts that each section holds, by their key in it.
 SECTION_TEXTS = {section.name: _section_texts(section.name) for section in SECTIONS}

@@ -43,12 +43,14 @@ class PageSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["careers:home", "careers:list", "careers:skills"]
+        return ["careers:home", "careers:list", "careers:skills", "careers:methodology"]
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
+        if name == "careers:methodology":
+            return None  # it shows the factors, which keep no date of change
         # These pages list careers: they change when any published career does.
         return CareerPath.objects.published().aggregate(last=Max("updated"))["last"]
 

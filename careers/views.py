@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db.models import Case, When
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,10 +18,22 @@ from .article.crumbs import career_crumbs, trail
 from .article.jsonld import with_origin
 from .comparison import compare
 from .forms import COMPARE_MAX, DirectoryForm, parse_compare
-from .models import CareerPath, CareerSkill, Category, Skill, live_filter
+from .models import (
+    SHARE_FIELDS,
+    CareerPath,
+    CareerSkill,
+    Category,
+    Factor,
+    Skill,
+    live_filter,
+)
+from .share import images
 
-# What a career page shows besides its stored article.
-PAGE_FIELDS = ("title", "slug", "summary", "status", "publish_at", "is_sample")
+# What a career page shows besides its stored article (and its share image's
+# fields, which name the image in its head).
+PAGE_FIELDS = ("summary", "is_sample", *SHARE_FIELDS)
+# A share image's URL names one image for good (careers.share.images).
+FOREVER = 365 * 24 * 60 * 60
 
 
 class CleanPaginationMixin:
@@ -115,6 +127,7 @@ class CareerDetailView(DetailView):
             article=mark_safe(article),
             jsonld=with_origin(data, origin),
             crumbs=career_crumbs(self.object),
+            share_image=images.meta(self.object, origin),
             **kwargs,
         )
 
@@ -125,6 +138,33 @@ class CareerDetailView(DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@safe_only
+def share_image(request, slug, version):
+    """A career's share image. Not through the page cache: its one query reads
+    it, and a year in every client's cache is worth more.
+
+    A URL whose version is not the current one (the career has changed since
+    a page named it) redirects, briefly, to the current image: a link shared
+    before the change still shows a card, and never a year-old one."""
+    career = get_object_or_404(
+        CareerPath.objects.visible_to(request.user).for_share_image(), slug=slug
+    )
+    current = images.version(career)
+    if version != current:
+        response = redirect("careers:share_image", slug=slug, version=current)
+        add_never_cache_headers(response)
+        return response
+    response = HttpResponse(images.png(career), content_type="image/png")
+    response["ETag"] = f'"{current}"'
+    if career.is_live:
+        patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)
+    else:
+        # A staff preview's image: never kept by a shared cache.
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -235,6 +275,21 @@ class SkillDetailView(CleanPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         crumbs = skill_crumbs((self.skill.name, self.skill.get_absolute_url()))
         return super().get_context_data(skill=self.skill, crumbs=crumbs, **kwargs)
+
+
+@method_decorator(cache_public_page, name="dispatch")
+class MethodologyView(TemplateView):
+    """How the scores are made: the scale, and what each factor measures. Every
+    score on a career page links to its factor here."""
+
+    template_name = "careers/how_we_score.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            factors=Factor.objects.order_by("position"),
+            crumbs=trail((_("How we score"), reverse("careers:methodology"))),
+            **kwargs,
+        )
 
 
 def skill_crumbs(*crumbs):

@@ -1,6 +1,7 @@
 """Small builders for test data; each returns a saved object."""
 
 import itertools
+from pathlib import Path
 
 from django.apps import apps
 from django.db.models import Max
@@ -66,8 +67,11 @@ def career(**fields):
 
 
 def score(career, **fields):
+    """A score after the career's others, unless given a position."""
     if "factor" not in fields:
         fields["factor"] = factor()
+    if "position" not in fields:
+        fields["position"] = career.scores.count() + 1
     return FactorScore.objects.create(
         career=career, **{"score": 8, "reason": "A reason.", **fields}
     )
@@ -122,6 +126,18 @@ def full_career(size=1, **fields):
         career_skill(path, position)
         education(path, position)
     return path
+
+
+# A guide with every optional field filled, in its own factor order.
+EVERY_FIELD_FILE = Path(__file__).parent / "data" / "every-field.yaml"
+
+
+def every_field_career():
+    """The career of tests/data/every-field.yaml, imported, loaded for_detail()."""
+    from careers.contentfiles import import_files
+
+    (parsed,) = import_files([EVERY_FIELD_FILE])
+    return CareerPath.objects.for_detail().get(pk=parsed.career.pk)
 
 
 def snapshot():

@@ -29,11 +29,22 @@ def project_modules():
 
 def imported(name, path, modules):
     """The project modules that module `name` imports, at any level (function
-    bodies included)."""
+    bodies included), but for those under `if TYPE_CHECKING:`, which never run:
+    a queryset may name its model in an annotation, as the model names it."""
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    tree = ast.parse(path.read_text(), str(path))
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for child in node.body
+        for inner in ast.walk(child)
+    }
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         targets = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]

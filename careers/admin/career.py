@@ -15,7 +15,7 @@ from django.utils.translation import ngettext_lazy
 from reversion.admin import VersionAdmin
 
 from .. import publishing, shape
-from ..models import DERIVED_FIELDS, CareerPath
+from ..models import DERIVED_FIELDS, CareerPath, FactorScore, ScoreCitation
 from .exports import export_response
 from .history import HistoryMixin
 from .imports import ImportView
@@ -46,6 +46,12 @@ def grouped_texts():
 
 
 TEXTS = grouped_texts()
+# The quick facts (careers.shape.FACTS), one line each: a job count with its
+# year and source, a projection with its years and source…
+FACTS = [
+    fields[""] if "" in fields else tuple(fields.values())
+    for fields in shape.FACTS.values()
+]
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -83,6 +89,7 @@ class CareerPathForm(forms.ModelForm):
     class Meta:
         model = CareerPath
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+        widgets = {"alternative_titles": forms.Textarea(attrs={"rows": 3})}
 
 
 class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, VersionAdmin):
@@ -93,6 +100,11 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
         # Derived fields are recomputed from the rest; revisions need not keep them.
         if model is CareerPath:
             options["exclude"] = DERIVED_FIELDS
+        if model is FactorScore:
+            # Its sources, edited on the score's own page (FactorScoreAdmin),
+            # are kept and reverted with it.
+            options["follow"] = (*options.get("follow", ()), "citations")
+            super().reversion_register(ScoreCitation)
         super().reversion_register(model, **options)
 
     # Reversion's changelist plus an "Import careers" link.
@@ -113,19 +125,36 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
     date_hierarchy = "updated"
     readonly_fields = ["created", "updated"]
     save_on_top = True
-    actions = ["publish", "unpublish", "duplicate_as_draft", "export_yaml"]
+    autocomplete_fields = ["employment_source", "projection_source"]
+    actions = [
+        "publish",
+        "unpublish",
+        "mark_as_reviewed",
+        "duplicate_as_draft",
+        "export_yaml",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "article", "slug", "category"]}),
         (
             _("Publishing"),
             {
-                "fields": ["status", "publish_at", "last_reviewed"],
+                "fields": ["status", "publish_at", ("last_reviewed", "updated_on")],
                 "description": _(
                     "Only publishers can change the status and the publishing time."
                 ),
             },
         ),
         (_("Overview"), {"fields": ["summary", *TEXTS["before"]]}),
+        (
+            _("Quick facts"),
+            {
+                "fields": FACTS,
+                "description": _(
+                    "Each optional, and shown on the page only when given: the "
+                    "figures as the Occupational Outlook Handbook gives them."
+                ),
+            },
+        ),
         (
             _("Is it a good career?"),
             {
@@ -188,6 +217,15 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
         request.revision_comment = form.cleaned_data.get("revision_comment")
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A change of content dates the guide, unless the editor dated it.
+        edited = set(form.changed_data) - {"revision_comment", "updated_on"}
+        if "updated_on" not in form.changed_data and (
+            edited or any(formset.has_changed() for formset in formsets)
+        ):
+            publishing.mark_updated(form.instance)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         self.comment_revision(request, entry)
@@ -241,11 +279,24 @@ class CareerPathAdmin(HistoryMixin, MarkdownHelpMixin, SortableAdminBase, Versio
         count = publishing.set_status(queryset, status, request.user)
         self.message_user(request, done % count, messages.SUCCESS)
 
+    @admin.action(
+        description=_("Mark selected career paths as reviewed"),
+        permissions=["change"],
+    )
+    def mark_as_reviewed(self, request, queryset):
+        count = publishing.mark_reviewed(queryset, request.user)
+        done = ngettext_lazy(
+            "%d career path marked as reviewed.", "%d career paths marked as reviewed."
+        )
+        self.message_user(request, done % count, messages.SUCCESS)
+
     @admin.action(description=_("Duplicate as draft"), permissions=["add"])
     def duplicate_as_draft(self, request, queryset):
         for career in queryset:
             with reversion.create_revision():
                 copy = publishing.duplicate_as_draft(career)
+                # Now with its children, which were created in bulk, unseen.
+                reversion.add_to_revision(copy)
                 reversion.set_user(request.user)
                 reversion.set_comment(
                     _("Duplicated from %(title)s.") % {"title": career.title}

@@ -4,17 +4,25 @@ from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableTabularInline,
 )
-from django.contrib import admin
-from django.db import models
+from django.contrib.auth import get_permission_codename
 from django.forms.models import BaseInlineFormSet
 
 from .. import publishing
 from ..article.markup import MARKDOWN_HELP
-from ..models import CareerSkill, EducationRequirement, FactorScore, Stage, Step
+from ..models import (
+    CareerSkill,
+    EducationRequirement,
+    FactorScore,
+    ScoreCitation,
+    Stage,
+    Step,
+)
+from ..models.common import ProseField
 
 
 class CareerChildFormSet(BaseInlineFormSet):
-    """Saves rows that trade unique values (positions, factors, skills).
+    """Saves rows that trade unique values (positions, factors, skills): a
+    career's children, or the sources of a score.
 
     Django saves one row at a time, so swapping the positions of two steps, or
     the factors of two scores, collides with the row that still holds the
@@ -47,7 +55,10 @@ class CareerChildFormSet(BaseInlineFormSet):
         saved = super().save(commit)
         if commit and "position" in self.form.base_fields:
             # Deleting or moving rows leaves gaps: number them 1, 2, 3… again.
-            publishing.renumber_positions(self.instance)
+            siblings = self.model._default_manager.filter(
+                **{self.fk.name: self.instance}
+            )
+            publishing.renumber(siblings)
         return saved
 
     def save_existing_objects(self, commit=True):
@@ -62,11 +73,12 @@ class CareerChildFormSet(BaseInlineFormSet):
 
 
 class MarkdownHelpMixin:
-    """Long texts accept Markdown: remind editors of the syntax beside each."""
+    """Long texts accept Markdown: remind editors of the syntax beside each
+    (not beside plain lists such as the alternative titles)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField) and field is not None:
+        if isinstance(db_field, ProseField) and field is not None:
             field.help_text = " ".join(
                 filter(None, [str(db_field.help_text), str(MARKDOWN_HELP)])
             )
@@ -84,17 +96,57 @@ class PositionedInline(MarkdownHelpMixin, SortableTabularInline):
     ordering = ["position"]
 
 
-class FactorScoreInline(MarkdownHelpMixin, admin.TabularInline):
+class FactorScoreInline(PositionedInline):
+    """A career's scores in its own order, which editors drag to change; the
+    sources of a score are edited on the score's own page (its change link)."""
+
     model = FactorScore
-    formset = CareerChildFormSet
-    extra = 0
-    ordering = ["factor__position"]
+    fields = ["position", "factor", "score", "reason", "evidence"]
     autocomplete_fields = ["factor"]
+    show_change_link = True
+
+
+class ScoreCitationInline(PositionedInline):
+    """The sources of one score, in its order, on the score's own page.
+
+    Part of the score, as a score is part of its career: whoever may change
+    the score may edit its sources.
+    """
+
+    model = ScoreCitation
+    fields = ["position", "source"]
+    autocomplete_fields = ["source"]
+
+    def may(self, request, action):
+        opts = self.parent_model._meta
+        codename = get_permission_codename(action, opts)
+        return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+    def has_view_permission(self, request, obj=None):
+        return self.may(request, "view") or self.may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self.may(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self.may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may(request, "change")
 
 
 class StepInline(PositionedInline):
     model = Step
-    fields = ["position", "title", "text"]
+    fields = [
+        "position",
+        "title",
+        "text",
+        "duration_min_months",
+        "duration_max_months",
+        "cost_min",
+        "cost_max",
+        "cost_currency",
+    ]
 
 
 class StageInline(PositionedInline):
@@ -105,7 +157,9 @@ class StageInline(PositionedInline):
         "description",
         "salary_min",
         "salary_max",
+        "salary_median",
         "currency",
+        "pay_period",
         "source",
     ]
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..forms import DirectoryForm
 from ..shape import PAGE_SIZE, QUERY_MAX_LENGTH
 from .base import METHODS, SLUG_PATTERN
+from .career_schemas import career_schemas
 from .schemas import (
     CACHE_HEADER,
     CORS_HEADER,
@@ -235,6 +236,7 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "schemas": {
                 **schemas(),
+                **career_schemas(),
                 "OpenApiDocument": {
                     "type": "object",
                     "required": ["openapi", "info", "paths"],

@@ -1,13 +1,8 @@
-"""The JSON Schemas of the API's bodies, for its OpenAPI document.
-
-A career's detail is its content file (careers.shape): its texts and sections
-are described from the shape, so a new text needs no change here.
-"""
+"""The JSON Schemas of the API's bodies, for its OpenAPI document, and the
+helpers that write them (a career's detail is in careers.api.career_schemas)."""
 
 from typing import Any
 
-from .. import shape
-from ..models import CareerPath, EducationKind
 from ..shape import PAGE_SIZE, SCORE_MAX, SCORE_MIN
 from .base import MAX_AGE, SLUG_PATTERN
 
@@ -71,6 +66,9 @@ CACHE_HEADER = header(
 )
 SLUG = string(pattern=SLUG_PATTERN, maxLength=150)
 SCORE = {"type": ["number", "null"], "minimum": SCORE_MIN, "maximum": SCORE_MAX}
+# A whole amount of money, and its currency.
+FIGURE = {"type": "integer", "minimum": 0}
+CURRENCY = string("ISO 4217 code.", pattern="^[A-Z]{3}$")
 
 
 def error_schema() -> Schema:
@@ -79,37 +77,7 @@ def error_schema() -> Schema:
 
 
 def schemas() -> dict[str, Schema]:
-    salary_figure = {"type": "integer", "minimum": 0}
-    currency = string("ISO 4217 code.", pattern="^[A-Z]{3}$")
-    source = obj(
-        {
-            "name": string(minLength=1),
-            "url": uri(),
-            "retrieved_on": string("When the figures were read.", format="date"),
-        },
-        required=["name"],
-        description="Where salary figures come from.",
-    )
-    stage = obj(
-        {
-            "title": string(),
-            "salary_min": salary_figure,
-            "salary_max": salary_figure,
-            "currency": currency,
-            "source": ref("Source"),
-            "description": markdown(),
-        },
-        required=["title", "description"],
-        description=(
-            "A rung of the ladder. The three salary keys come together or not "
-            "at all (no data); a single figure has salary_min equal to "
-            "salary_max. `source` only when the stages' sources differ."
-        ),
-    )
-    stage["dependentRequired"] = {
-        name: sorted({"salary_min", "salary_max", "currency"} - {name})
-        for name in ("salary_min", "salary_max", "currency")
-    }
+    """Every body's schema but a career's detail (careers.api.career_schemas)."""
     return {
         "Error": error_schema(),
         "Index": obj(
@@ -133,15 +101,16 @@ def schemas() -> dict[str, Schema]:
                 "salary_span": {
                     "type": ["object", "null"],
                     "description": (
-                        "Lowest and highest yearly figure across the stages; "
-                        "null without salary data or with mixed currencies."
+                        "Lowest and highest yearly figure across the stages "
+                        "(hourly and monthly figures are left out); null without "
+                        "yearly figures or with mixed currencies."
                     ),
                     "additionalProperties": False,
                     "required": ["min", "max", "currency"],
                     "properties": {
-                        "min": salary_figure,
-                        "max": salary_figure,
-                        "currency": currency,
+                        "min": FIGURE,
+                        "max": FIGURE,
+                        "currency": CURRENCY,
                     },
                 },
                 "url": uri("The career's web page."),
@@ -163,9 +132,6 @@ def schemas() -> dict[str, Schema]:
                 },
             }
         ),
-        "Source": source,
-        "Stage": stage,
-        "CareerDetail": career_detail(),
         "Skill": obj(skill_properties()),
         "SkillList": obj(
             {
@@ -195,124 +161,6 @@ def schemas() -> dict[str, Schema]:
             }
         ),
     }
-
-
-def section_lists() -> dict[str, dict[str, Schema]]:
-    """The schemas of each section's list (and the progression's source), by
-    the section's name in careers.shape."""
-    return {
-        "good_career": {
-            "scores": {
-                "type": "array",
-                "items": obj(
-                    {
-                        "factor": string(minLength=1),
-                        "score": {
-                            "type": "integer",
-                            "minimum": SCORE_MIN,
-                            "maximum": SCORE_MAX,
-                        },
-                        "reason": markdown(),
-                    }
-                ),
-            },
-        },
-        "steps": {
-            "items": {
-                "type": "array",
-                "items": obj({"title": string(), "text": markdown()}),
-            },
-        },
-        "progression": {
-            "source": {**ref("Source"), "description": "The source of every stage."},
-            "stages": {"type": "array", "items": ref("Stage")},
-        },
-        "skills": {
-            "items": {
-                "type": "array",
-                "items": obj(
-                    {
-                        "skill": string("The skill's name.", minLength=1),
-                        "title": string("This career's wording."),
-                        "description": markdown(),
-                    },
-                    required=["skill", "description"],
-                ),
-            },
-        },
-        "education": {
-            "items": {
-                "type": "array",
-                "items": obj(
-                    {
-                        "kind": {"enum": EducationKind.values},
-                        "title": string(),
-                        "text": markdown(),
-                    }
-                ),
-            },
-        },
-    }
-
-
-def career_detail() -> Schema:
-    """A career's content file, its texts and sections as careers.shape has
-    them, with the API's links and figures."""
-    lists = section_lists()
-    body: dict[str, Schema]
-    required: list[str]
-    body, required = {}, []
-    for item in shape.BODY:
-        if isinstance(item, shape.Text):
-            body[item.field] = markdown()
-            if item.required:
-                required.append(item.field)
-            continue
-        texts = shape.SECTION_TEXTS[item.name]
-        body[item.name] = obj(
-            {
-                key: markdown() if key in texts else lists[item.name][key]
-                for key in item.keys
-            },
-            required=[key for key, text in texts.items() if text.required],
-        )
-        required.append(item.name)
-    return obj(
-        {
-            "slug": SLUG,
-            "title": string(minLength=1),
-            "article": {"enum": [a.value for a in CareerPath.Article]},
-            "category": string("The category's name.", minLength=1),
-            "status": {"const": CareerPath.Status.PUBLISHED.value},
-            "publish_at": string("When it went live, in UTC.", format="date-time"),
-            "last_reviewed": string(format="date"),
-            "sample": {"const": True, "description": "Demonstration content."},
-            "summary": string(),
-            **body,
-            "url": uri("The career's web page."),
-            "api_url": uri("This resource."),
-            "overall_score": SCORE,
-            "updated": string("Last saved.", format="date-time"),
-        },
-        required=[
-            "slug",
-            "title",
-            "article",
-            "category",
-            "status",
-            "summary",
-            *required,
-            "url",
-            "api_url",
-            "overall_score",
-            "updated",
-        ],
-        description=(
-            "A career in the content file format (docs/content-format.md): "
-            "optional keys are left out when empty. Long texts are Markdown "
-            "source."
-        ),
-    )
 
 
 def skill_properties() -> dict[str, Schema]:

@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Aggregate, Count, Max, Min, OuterRef, Subquery
 from django.http import HttpRequest
 
 from ..contentfiles import career_to_dict
-from ..models import CareerPath, CareerPathQuerySet, CareerSkill, Skill, Stage
+from ..models import CareerPath, CareerSkill, Skill
 from .base import absolute
 
 
@@ -14,33 +13,14 @@ def score(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def with_salary_span(careers: CareerPathQuerySet) -> CareerPathQuerySet:
-    """Annotate the figures of CareerPath.salary_span() in the listing's query."""
-    stages = (
-        Stage.objects.filter(career=OuterRef("pk"), salary_min__isnull=False)
-        .order_by()
-        .values("career")
-    )
-
-    def per_career(aggregate: Aggregate) -> Subquery:
-        return Subquery(stages.annotate(value=aggregate).values("value"))
-
-    return careers.annotate(
-        salary_low=per_career(Min("salary_min")),
-        salary_high=per_career(Max("salary_max")),
-        salary_currency=per_career(Min("currency")),
-        salary_currencies=per_career(Count("currency", distinct=True)),
-    )
-
-
-# Any: a career annotated by with_salary_span(), figures mypy does not see.
-def salary_span(career: Any) -> dict[str, Any] | None:
-    # As CareerPath.salary_span(): no span over mixed currencies.
-    if career.salary_low is None or career.salary_currencies != 1:
+def salary_span(career: CareerPath) -> dict[str, Any] | None:
+    """As CareerPath.salary_span(), from the figures stored for lists: of the
+    yearly figures only, as hourly and monthly ones are not comparable."""
+    if career.low_salary is None or not career.salary_currency:
         return None
     return {
-        "min": career.salary_low,
-        "max": career.salary_high,
+        "min": career.low_salary,
+        "max": career.top_salary,
         "currency": career.salary_currency,
     }
 
@@ -66,12 +46,14 @@ def career_summary(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
 
 
 def career_detail(request: HttpRequest, career: CareerPath) -> dict[str, Any]:
-    """A career loaded with for_detail(): its content file, and links."""
+    """A career loaded with for_detail(): its content file, links, its score,
+    and `modified`, when its row was last saved. (The file's own `updated` is
+    the guide's date, absent when unset.)"""
     return {
         **career_to_dict(career),
         **links(request, career, "career"),
         "overall_score": score(career.overall_score),
-        "updated": career.updated,
+        "modified": career.updated,
     }
 
 

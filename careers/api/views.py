@@ -24,7 +24,6 @@ from .serializers import (
     career_summary,
     skill_career,
     skill_summary,
-    with_salary_span,
 )
 
 
@@ -42,9 +41,7 @@ class CareerListApi(ApiView):
                     % {"name": name, "count": given},
                 )
         filters = self.filters(params)
-        careers = with_salary_span(
-            CareerPath.objects.published().for_listing()
-        ).matching(**filters)
+        careers = CareerPath.objects.published().for_listing().matching(**filters)
 
         paginator = Paginator(careers, PAGE_SIZE)
         number = self.page_number(params.get("page", ""), paginator)

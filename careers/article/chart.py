@@ -1,60 +1,102 @@
-"""Geometry for the server-rendered salary chart (inline SVG, no JavaScript)."""
+"""Geometry for the server-rendered salary chart: one track per stage on a
+shared yearly axis from 0, drawn in SVG, with every text in HTML so that it
+keeps its size on a phone (careers/article/salary_chart.html)."""
 
 import math
 
-WIDTH = 640
-LABEL_WIDTH = 200
-ROW_HEIGHT = 36
-BAR_HEIGHT = 16
-AXIS_HEIGHT = 28
-MIN_BAR = 4  # a single figure still gets a visible mark
+from ..models.common import PayPeriod
+
+# Each track's viewBox is this wide; the template stretches it to the page.
+WIDTH = 1000
+# A bar still shows when its figures are close together.
+MIN_BAR = 4
+# An open-ended bar fades over at least this share of the axis: the axis is
+# stretched to make room rather than drawn as if the range ended at its edge.
+MIN_FADE = 0.2
+# The tick steps are these times a power of ten, in 3 to 5 intervals.
+STEPS = (1, 2, 2.5, 5)
+FEWEST, MOST = 3, 5
 
 
-def nice_ceiling(value):
-    """Round up to 1, 2 or 5 times a power of ten: 237500 -> 250000."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return int(step * power)
-    return int(10 * power)
+def nice_ticks(high):
+    """The ticks of an axis from 0 to just above `high`: the lowest top that
+    a 1, 2, 2.5 or 5 times a power of ten step reaches in 3 to 5 intervals.
+    nice_ticks(237500) -> [0, 50000, ..., 250000]."""
+    if high <= 0:
+        return [0, 1]
+    candidates = []
+    for exponent in range(int(math.log10(high)) + 2):
+        for multiple in STEPS:
+            step = multiple * 10**exponent
+            if step != int(step):
+                continue
+            count = max(math.ceil(high / step), 1)
+            if FEWEST <= count <= MOST:
+                candidates.append((count * step, count, int(step)))
+    if not candidates:  # under 3: a step of 1
+        count = max(math.ceil(high), 1)
+        return list(range(count + 1))
+    _top, count, step = min(candidates)
+    return [step * index for index in range(count + 1)]
+
+
+def axis_top(stages):
+    """The highest figure the axis must show, with room for open ends."""
+    high = max(
+        figure
+        for stage in stages
+        for figure in (stage.salary_min, stage.salary_max)
+        if figure is not None
+    )
+    for stage in stages:
+        if stage.is_open_above:
+            high = max(high, stage.salary_min / (1 - MIN_FADE))
+    return high
+
+
+def row(stage, scale):
+    """Where a stage's marks go on its track, and what kind they are."""
+    if not stage.has_salary:
+        return {"stage": stage, "kind": "missing"}
+    low, high = stage.salary_min, stage.salary_max
+    if stage.is_single_figure:
+        return {"stage": stage, "kind": "single", "x": round(low * scale, 1)}
+    if stage.is_open_above:
+        start, end, kind = low * scale, WIDTH, "above"
+    elif stage.is_open_below:
+        start, end, kind = 0, high * scale, "below"
+    else:
+        start, end, kind = low * scale, high * scale, "range"
+    found = {
+        "stage": stage,
+        "kind": kind,
+        "x": round(start, 1),
+        "width": round(max(end - start, MIN_BAR), 1),
+    }
+    if stage.salary_median is not None:
+        found["median_x"] = round(stage.salary_median * scale, 1)
+    return found
 
 
 def salary_chart(stages):
-    """Bars from each stage's minimum to its maximum on a shared axis from 0."""
+    """The chart of the stages paid per year, with the stages paid by another
+    period set aside (`apart`): they are not comparable on a yearly axis.
+    None when no stage has a yearly figure or they are in several currencies."""
     stages = list(stages)
-    with_data = [s for s in stages if s.has_salary]
-    if not with_data or len({s.currency for s in with_data}) > 1:
+    yearly = [s for s in stages if s.has_salary and s.period == PayPeriod.YEAR]
+    if not yearly or len({s.currency for s in yearly}) > 1:
         return None
-    top = nice_ceiling(max(s.salary_max for s in with_data))
-    plot = WIDTH - LABEL_WIDTH - 40  # room for the last tick label
-    scale = plot / top
-    rows = []
-    for index, stage in enumerate(stages):
-        y = index * ROW_HEIGHT
-        row = {"stage": stage, "y": y, "text_y": y + ROW_HEIGHT / 2 + 5}
-        if stage.has_salary:
-            x = LABEL_WIDTH + stage.salary_min * scale
-            width = max((stage.salary_max - stage.salary_min) * scale, MIN_BAR)
-            row |= {"x": round(x, 1), "width": round(width, 1)}
-            row["bar_y"] = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
-        rows.append(row)
-    height = len(stages) * ROW_HEIGHT
-    # 250k and 500k split into fifths, 100k and 200k into quarters: round ticks.
-    parts = 5 if str(top).startswith(("25", "5")) else 4
-    ticks = [
-        {"value": top * i // parts, "x": round(LABEL_WIDTH + plot * i / parts, 1)}
-        for i in range(parts + 1)
-    ]
+    ticks = nice_ticks(axis_top(yearly))
+    scale = WIDTH / ticks[-1]
     return {
-        "rows": rows,
-        "ticks": ticks,
+        "rows": [
+            row(stage, scale)
+            for stage in stages
+            if not stage.has_salary or stage.period == PayPeriod.YEAR
+        ],
+        "apart": [s for s in stages if s.has_salary and s.period != PayPeriod.YEAR],
+        "ticks": [{"value": value, "x": round(value * scale, 1)} for value in ticks],
+        "intervals": len(ticks) - 1,
         "width": WIDTH,
-        "height": height + AXIS_HEIGHT,
-        "plot_height": height,
-        "label_width": LABEL_WIDTH,
-        "tick_y": height + 18,
-        "currency": with_data[0].currency,
-        "bar_height": BAR_HEIGHT,
+        "currency": yearly[0].currency,
     }

@@ -1,9 +1,20 @@
 """Structured data (schema.org JSON-LD) describing a career page to search engines."""
 
+from babel import Locale
+
+from ..models import PayPeriod
 from .crumbs import career_crumbs
 
 # The keys whose values are links; stored site-relative, made absolute per host.
 LINK_KEYS = frozenset({"url", "@id", "item"})
+
+# What figures are paid for, in schema.org's words: a QuantitativeValue's
+# unitText (as Google's salary examples write it), and a distribution's
+# ISO 8601 duration. MonetaryAmount itself has neither.
+UNIT_TEXTS = {PayPeriod.YEAR: "YEAR", PayPeriod.MONTH: "MONTH", PayPeriod.HOUR: "HOUR"}
+DURATIONS = {PayPeriod.YEAR: "P1Y", PayPeriod.MONTH: "P1M", PayPeriod.HOUR: "PT1H"}
+# The career's occupation codes, and the name of the code set of each.
+CODE_SETS = {"soc_code": "SOC 2018", "isco_code": "ISCO-08"}
 
 
 def with_origin(data, origin):
@@ -20,45 +31,112 @@ def with_origin(data, origin):
     return data
 
 
-def occupation_jsonld(career):
-    """An Occupation and a BreadcrumbList for a career loaded with for_detail(),
-    with site-relative links: see with_origin()."""
-    page = career.get_absolute_url()
-    salaries = [
-        {
+def salary(stage):
+    """What a stage with salary data pays.
+
+    A distribution only with a median, the one statistic it can hold: it has
+    no minValue or maxValue. Otherwise an amount whose value holds the figures
+    known ("from" has only a minimum, "up to" only a maximum) and their period.
+    """
+    if stage.salary_median is not None:
+        return {
             "@type": "MonetaryAmountDistribution",
             "name": stage.title,
             "currency": stage.currency,
-            "duration": "P1Y",
-            "minValue": stage.salary_min,
-            "maxValue": stage.salary_max,
+            "duration": DURATIONS[stage.period],
+            "median": stage.salary_median,
         }
-        for stage in career.stages.all()
-        if stage.has_salary
+    if stage.is_single_figure:
+        figures = {"value": stage.salary_min}
+    else:
+        figures = {
+            key: value
+            for key, value in (
+                ("minValue", stage.salary_min),
+                ("maxValue", stage.salary_max),
+            )
+            if value is not None
+        }
+    return {
+        "@type": "MonetaryAmount",
+        "name": stage.title,
+        "currency": stage.currency,
+        "value": {
+            "@type": "QuantitativeValue",
+            **figures,
+            "unitText": UNIT_TEXTS[stage.period],
+        },
+    }
+
+
+def locations(career):
+    """The countries the salary figures are for, each once, in stage order."""
+    codes = dict.fromkeys(
+        source.country for source in career.salary_sources() if source.country
+    )
+    names = Locale("en").territories
+    return [
+        {"@type": "Country", "name": names.get(code, code), "identifier": code}
+        for code in codes
     ]
+
+
+def categories(career):
+    """The career's occupation codes, or without any its category's name."""
+    codes = [
+        {
+            "@type": "CategoryCode",
+            "codeValue": getattr(career, field),
+            "inCodeSet": {"@type": "CategoryCodeSet", "name": code_set},
+        }
+        for field, code_set in CODE_SETS.items()
+        if getattr(career, field)
+    ]
+    return codes or career.category.name
+
+
+def web_page(career):
+    """The page the occupation is the main entity of, with the guide's own
+    dates: never the row's save time, which is no review or content change."""
+    page = {"@type": "WebPage", "@id": career.get_absolute_url()}
+    if career.last_reviewed:
+        page["lastReviewed"] = career.last_reviewed.isoformat()
+    if career.updated_on:
+        page["dateModified"] = career.updated_on.isoformat()
+    return page
+
+
+def credential(item):
+    return {
+        "@type": "EducationalOccupationalCredential",
+        "credentialCategory": item.get_kind_display(),
+        "name": item.title,
+        "description": item.text,
+    }
+
+
+def occupation_jsonld(career):
+    """An Occupation and a BreadcrumbList for a career loaded with for_detail(),
+    with site-relative links: see with_origin()."""
+    salaries = [salary(stage) for stage in career.stages.all() if stage.has_salary]
     education = list(career.education.all())
-    occupation = {
-        "@type": "Occupation",
-        "name": career.title,
+    occupation = {"@type": "Occupation", "name": career.title}
+    if titles := career.alternative_title_list:
+        occupation["alternateName"] = titles
+    occupation |= {
         "description": career.summary,
-        "occupationalCategory": career.category.name,
+        "occupationalCategory": categories(career),
+    }
+    if places := locations(career):
+        occupation["occupationLocation"] = places
+    occupation |= {
         "educationRequirements": [
-            {
-                "@type": "EducationalOccupationalCredential",
-                "credentialCategory": item.get_kind_display(),
-                "name": item.title,
-                "description": item.text,
-            }
+            credential(item)
             for item in education
             if item.kind != item.Kind.CERTIFICATION
         ],
         "qualifications": [
-            {
-                "@type": "EducationalOccupationalCredential",
-                "credentialCategory": item.get_kind_display(),
-                "name": item.title,
-                "description": item.text,
-            }
+            credential(item)
             for item in education
             if item.kind == item.Kind.CERTIFICATION
         ],
@@ -70,11 +148,7 @@ def occupation_jsonld(career):
             }
             for entry in career.skills.all()
         ],
-        "mainEntityOfPage": {
-            "@type": "WebPage",
-            "@id": page,
-            "lastReviewed": (career.last_reviewed or career.updated.date()).isoformat(),
-        },
+        "mainEntityOfPage": web_page(career),
     }
     if salaries:
         occupation["estimatedSalary"] = salaries

@@ -7,6 +7,7 @@ out.
 """
 
 import datetime
+import decimal
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 from portal.progress import Progress, no_progress
 
 from .. import shape
-from ..models import CareerPath, CareerPathQuerySet, SalarySource, Stage
+from ..models import CareerPath, CareerPathQuerySet, SalarySource, Source, Stage
 
 HEADER = (
     "# Career Portal content file: one career path. Format: docs/content-format.md\n"
@@ -42,12 +43,40 @@ def compact(mapping: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in mapping.items() if value not in ("", None)}
 
 
-def source_to_dict(source: SalarySource | None) -> dict[str, Any] | None:
+def source_to_dict(source: SalarySource | Source | None) -> dict[str, Any] | None:
     if source is None:
         return None
-    return compact(
-        {"name": source.name, "url": source.url, "retrieved_on": source.retrieved_on}
-    )
+    fields = {
+        "name": source.name,
+        "url": source.url,
+        "retrieved_on": source.retrieved_on,
+    }
+    if isinstance(source, SalarySource):
+        fields |= {
+            "country": source.country,
+            "region": source.region,
+            # The default is left out, as in the files written before it.
+            "pay_period": source.pay_period if source.pay_period != "year" else None,
+        }
+    return compact(fields)
+
+
+def facts_to_dict(career: CareerPath) -> dict[str, Any]:
+    """The quick facts (shape.FACTS), each left out when unknown."""
+    facts: dict[str, Any] = {}
+    for fact, fields in shape.FACTS.items():
+        values = {}
+        for key, name in fields.items():
+            value = getattr(career, name)
+            if name == "alternative_titles":
+                value = career.alternative_title_list or None
+            elif isinstance(value, decimal.Decimal):
+                value = float(value)
+            elif isinstance(value, Source):
+                value = source_to_dict(value)
+            values[key] = value
+        facts[fact] = values[""] if "" in values else compact(values) or None
+    return compact(facts)
 
 
 def career_to_dict(career: CareerPath) -> dict[str, Any]:
@@ -59,9 +88,11 @@ def career_to_dict(career: CareerPath) -> dict[str, Any]:
         "category": career.category.name,
         "status": career.status,
         "publish_at": career.publish_at and career.publish_at.astimezone(datetime.UTC),
+        "updated": career.updated_on,
         "last_reviewed": career.last_reviewed,
         "sample": career.is_sample or None,
         "summary": career.summary,
+        "facts": facts_to_dict(career) or None,
     }
     body: dict[str, Any] = {}
     for item in shape.BODY:
@@ -82,14 +113,38 @@ def career_to_dict(career: CareerPath) -> dict[str, Any]:
 def scores_to_dict(career: CareerPath) -> dict[str, Any]:
     return {
         "scores": [
-            {"factor": s.factor.name, "score": s.score, "reason": s.reason}
+            compact(
+                {
+                    "factor": s.factor.name,
+                    "score": s.score,
+                    "reason": s.reason,
+                    "evidence": s.evidence,
+                    "sources": [source_to_dict(c.source) for c in s.citations.all()]
+                    or None,
+                }
+            )
             for s in career.scores.all()
         ]
     }
 
 
 def steps_to_dict(career: CareerPath) -> dict[str, Any]:
-    return {"items": [{"title": s.title, "text": s.text} for s in career.steps.all()]}
+    return {
+        "items": [
+            compact(
+                {
+                    "title": s.title,
+                    "duration_min_months": s.duration_min_months,
+                    "duration_max_months": s.duration_max_months,
+                    "cost_min": s.cost_min,
+                    "cost_max": s.cost_max,
+                    "cost_currency": s.cost_currency,
+                    "text": s.text,
+                }
+            )
+            for s in career.steps.all()
+        ]
+    }
 
 
 def stages_to_dict(career: CareerPath) -> dict[str, Any]:
@@ -101,11 +156,15 @@ def stages_to_dict(career: CareerPath) -> dict[str, Any]:
     def stage_to_dict(stage: Stage) -> dict[str, Any]:
         entry: dict[str, Any] = {"title": stage.title}
         if stage.has_salary:
-            entry |= {
-                "salary_min": stage.salary_min,
-                "salary_max": stage.salary_max,
-                "currency": stage.currency,
-            }
+            entry |= compact(
+                {
+                    "salary_min": stage.salary_min,
+                    "salary_max": stage.salary_max,
+                    "salary_median": stage.salary_median,
+                    "currency": stage.currency,
+                    "pay_period": stage.pay_period,
+                }
+            )
         if shared_source is None and stage.source is not None:
             entry["source"] = source_to_dict(stage.source)
         entry["description"] = stage.description

@@ -25,6 +25,7 @@ from ..models import (
     FactorScore,
     SalarySource,
     Skill,
+    Source,
     Stage,
     Step,
 )
@@ -33,7 +34,8 @@ from .problems import ContentError, Problem, too_large
 from .reader import Reader, place
 from .safe_yaml import quote
 
-SOURCE_KEYS = ["name", "url", "retrieved_on"]
+CITED_KEYS = ["name", "url", "retrieved_on"]
+SOURCE_KEYS = [*CITED_KEYS, "country", "region", "pay_period"]
 
 # A section's reader: the entries of its list, read into ParsedCareer.
 SectionReader = Callable[[Reader, dict[str, Any], shape.Section, "ParsedCareer"], None]
@@ -46,7 +48,11 @@ class ParsedCareer:
     filename: str
     career: CareerPath
     category: str
+    # (the factor's name, FactorScore, the fields of each source it cites)
     scores: list[tuple[str, FactorScore]] = field(default_factory=list)
+    citations: list[list[dict[str, Any]]] = field(default_factory=list)
+    # The career's cited sources (employment_source…): their fields.
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     # (the source's fields or None, Stage)
     stages: list[tuple[dict[str, Any] | None, Stage]] = field(default_factory=list)
@@ -99,6 +105,7 @@ def parse_data(data: object, filename: str) -> ParsedCareer:
         status=reader.text(data, "status", "", required=False) or "draft",
         is_sample=reader.boolean(data, "sample", ""),
         publish_at=reader.moment(data, "publish_at", ""),
+        updated_on=reader.date(data, "updated", ""),
         last_reviewed=reader.date(data, "last_reviewed", ""),
         summary=reader.text(data, "summary", ""),
     )
@@ -111,6 +118,7 @@ def parse_data(data: object, filename: str) -> ParsedCareer:
         career=career,
         category=reader.name(data, "category", "", Category),
     )
+    read_facts(reader, data, parsed)
     for section in shape.SECTIONS:
         values = reader.mapping(data, section.name, "", allowed=list(section.keys))
         for key, text in shape.SECTION_TEXTS[section.name].items():
@@ -126,10 +134,44 @@ def parse_data(data: object, filename: str) -> ParsedCareer:
     if existing:
         career.pk, career.created = existing.pk, existing.created
         career._state.adding = False
-    reader.full_clean(career, "", exclude=["category"])
+    reader.full_clean(career, "", exclude=["category", *parsed.sources])
     if reader.problems:
         raise ContentError(reader.all_problems())
     return parsed
+
+
+def read_facts(reader: Reader, data: dict[str, Any], parsed: ParsedCareer) -> None:
+    """The optional quick facts (shape.FACTS) onto the career."""
+    facts = reader.mapping(data, "facts", "", allowed=list(shape.FACTS), required=False)
+    career = parsed.career
+    titles = reader.strings(facts, "alternative_titles", "facts")
+    career.alternative_titles = "\n".join(titles)
+    for key in ("work_experience", "on_the_job_training"):
+        setattr(career, key, reader.text(facts, key, "facts", required=False))
+    keys = shape.FACTS["codes"]
+    codes = reader.mapping(facts, "codes", "facts", allowed=list(keys), required=False)
+    for key, name in keys.items():
+        setattr(career, name, reader.code(codes, key, "facts.codes"))
+    figures: dict[str, dict[str, Callable[..., Any]]] = {
+        "employment": {"jobs": reader.integer, "year": reader.integer},
+        "projection": {
+            "change_percent": reader.number,
+            "from_year": reader.integer,
+            "to_year": reader.integer,
+        },
+    }
+    for fact, readers in figures.items():
+        keys = shape.FACTS[fact]
+        values = reader.mapping(
+            facts, fact, "facts", allowed=list(keys), required=False
+        )
+        where = f"facts.{fact}"
+        for key, read in readers.items():
+            value = read(values, key, where, required=bool(values))
+            setattr(career, keys[key], value)
+        source = read_source(reader, values, where, CITED_KEYS, Source)
+        if source:
+            parsed.sources[keys["source"]] = source
 
 
 def valid_slug(slug: str) -> bool:
@@ -177,25 +219,36 @@ def named_entries(
 def read_scores(
     reader: Reader, values: dict[str, Any], section: shape.Section, parsed: ParsedCareer
 ) -> None:
-    allowed = ["factor", "score", "reason"]
-    for _position, where, item, factor in named_entries(
+    allowed = ["factor", "score", "reason", "evidence", "sources"]
+    for position, where, item, factor in named_entries(
         reader, values, section, allowed, "factor", Factor, "scored"
     ):
         # A missing score is None here; the problem is recorded, and the row
         # is never saved.
         score = FactorScore(  # type: ignore[misc]
+            position=position,
             score=reader.integer(item, "score", where),
             reason=reader.text(item, "reason", where),
+            evidence=reader.text(item, "evidence", where, required=False),
         )
         reader.full_clean(score, where, exclude=["career", "factor"])
         parsed.scores.append((factor, score))
+        sources = reader.items(
+            item, "sources", where, allowed=CITED_KEYS, required=False
+        )
+        parsed.citations.append(
+            [read_cited(reader, source, path, Source) for path, source in sources]
+        )
 
 
 def texts_reader(
-    model: type[Step | EducationRequirement], keys: list[str]
+    model: type[Step | EducationRequirement],
+    keys: list[str],
+    optional: list[str] = [],  # noqa: B006 (never changed)
 ) -> SectionReader:
     """The reader of a list whose entries are required texts (steps,
-    education): the `keys` of `model`."""
+    education): the `keys` of `model`, and its `optional` keys, whole numbers
+    but for those that end in `currency`."""
 
     def read(
         reader: Reader,
@@ -204,16 +257,35 @@ def texts_reader(
         parsed: ParsedCareer,
     ) -> None:
         rows = getattr(parsed, section.children)
-        for position, where, item in entries(reader, values, section, keys):
-            texts = {key: reader.text(item, key, where) for key in keys}
-            row = model(position=position, **texts)
+        for position, where, item in entries(
+            reader, values, section, [*keys, *optional]
+        ):
+            fields: dict[str, Any] = {
+                key: reader.text(item, key, where) for key in keys
+            }
+            for key in optional:
+                fields[key] = (
+                    reader.text(item, key, where, required=False)
+                    if key.endswith("currency")
+                    else reader.integer(item, key, where, required=False)
+                )
+            row = model(position=position, **fields)
             reader.full_clean(row, where, exclude=["career"])
             rows.append(row)
 
     return read
 
 
-STAGE_KEYS = ["title", "salary_min", "salary_max", "currency", "source", "description"]
+STAGE_KEYS = [
+    "title",
+    "salary_min",
+    "salary_max",
+    "salary_median",
+    "currency",
+    "pay_period",
+    "source",
+    "description",
+]
 
 
 def read_stages(
@@ -227,7 +299,9 @@ def read_stages(
             description=reader.text(item, "description", where),
             salary_min=reader.integer(item, "salary_min", where, required=False),
             salary_max=reader.integer(item, "salary_max", where, required=False),
+            salary_median=reader.integer(item, "salary_median", where, required=False),
             currency=reader.text(item, "currency", where, required=False) or "USD",
+            pay_period=reader.text(item, "pay_period", where, required=False),
         )
         reader.full_clean(stage, where, exclude=["career", "source"])
         source = (
@@ -237,18 +311,39 @@ def read_stages(
 
 
 def read_source(
-    reader: Reader, data: dict[str, Any], path: str
+    reader: Reader,
+    data: dict[str, Any],
+    path: str,
+    keys: list[str] = SOURCE_KEYS,
+    model: type[Source | SalarySource] = SalarySource,
 ) -> dict[str, Any] | None:
-    source = reader.mapping(data, "source", path, allowed=SOURCE_KEYS, required=False)
+    """The fields of the `source` in `data`, or None without one."""
+    source = reader.mapping(data, "source", path, allowed=keys, required=False)
     if not source:
         return None
-    where = place(path, "source")
-    values = {
+    return read_cited(reader, source, place(path, "source"), model)
+
+
+def read_cited(
+    reader: Reader,
+    source: dict[str, Any],
+    where: str,
+    model: type[Source | SalarySource],
+) -> dict[str, Any]:
+    """The fields of a source, named at `where`: those of `model` in the file."""
+    values: dict[str, Any] = {
         "name": reader.text(source, "name", where),
         "url": reader.text(source, "url", where, required=False),
         "retrieved_on": reader.date(source, "retrieved_on", where),
     }
-    reader.full_clean(SalarySource(**values), where, exclude=[])
+    if model is SalarySource:
+        for key in ("country", "region"):
+            values[key] = reader.text(source, key, where, required=False)
+        values["pay_period"] = (
+            reader.text(source, "pay_period", where, required=False)
+            or SalarySource._meta.get_field("pay_period").default
+        )
+    reader.full_clean(model(**values), where, exclude=[])
     return values
 
 
@@ -271,7 +366,17 @@ def read_skills(
 # Each section's list, by the section's name in careers.shape.
 SECTION_READERS = {
     "good_career": read_scores,
-    "steps": texts_reader(Step, ["title", "text"]),
+    "steps": texts_reader(
+        Step,
+        ["title", "text"],
+        [
+            "duration_min_months",
+            "duration_max_months",
+            "cost_min",
+            "cost_max",
+            "cost_currency",
+        ],
+    ),
     "progression": read_stages,
     "skills": read_skills,
     "education": texts_reader(EducationRequirement, ["kind", "title", "text"]),

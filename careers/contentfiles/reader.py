@@ -2,6 +2,7 @@
 its place in the file (`steps.items[0].title`)."""
 
 import datetime
+import decimal
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from .safe_yaml import clip, quote
 
 # Where a career's field is in a file, when not at the top under its name:
 # good_career_summary is good_career.summary.
-FILE_PATHS = {text.field: text.path for text in shape.TEXTS if text.section}
+FILE_PATHS = shape.FILE_PATHS
 
 
 def place(path: str, key: str) -> str:
@@ -142,6 +143,47 @@ class Reader:
             return None
         return value
 
+    def number(
+        self, data: dict[str, Any], key: str, path: str, *, required: bool = True
+    ) -> decimal.Decimal | None:
+        """A number with a fraction or without: 8.5, -3, 12."""
+        value: object = data.get(key)
+        where = place(path, key)
+        if value is None:
+            if required:
+                self.problem(where, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(where, f"must be a number, not {quote(value)}")
+            return None
+        return decimal.Decimal(str(value))
+
+    def strings(self, data: dict[str, Any], key: str, path: str) -> list[str]:
+        """An optional list of short texts."""
+        value = data.get(key)
+        where = place(path, key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list, not {quote(value)}")
+            return []
+        texts = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(f"{where}[{index}]", f"must be text, not {quote(item)}")
+                continue
+            texts.append(item.strip())
+        return texts
+
+    def code(self, data: dict[str, Any], key: str, path: str) -> str:
+        """A code, in quotes: YAML reads 0110 unquoted as the number 72."""
+        value = data.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            message = f'must be text in quotes, such as "{value}"'
+            self.problem(place(path, key), message)
+            return ""
+        return self.text(data, key, path, required=False)
+
     def date(self, data: dict[str, Any], key: str, path: str) -> datetime.date | None:
         value = data.get(key)
         if value is None or (
@@ -211,11 +253,14 @@ class Reader:
             # database still enforces it when the import writes.
             instance.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as error:
+            reported = set(self.problem_paths)
             for name, messages in error.message_dict.items():
                 where = (
                     path
                     if name == "__all__"
                     else place(path, FILE_PATHS.get(name, name))
                 )
+                if where in reported:
+                    continue  # clean() found the missing value missing too
                 for message in messages:
                     self.problem(where, message)

@@ -23,7 +23,15 @@ from django.utils.text import slugify
 from portal.progress import Progress, no_progress
 
 from .. import changes, shape
-from ..models import CareerPath, Category, Factor, SalarySource, Skill
+from ..models import (
+    CareerPath,
+    Category,
+    Factor,
+    SalarySource,
+    ScoreCitation,
+    Skill,
+    Source,
+)
 from .parse import ParsedCareer, parse_file
 from .problems import ContentError, Problem
 from .safe_yaml import quote
@@ -193,12 +201,18 @@ class SharedRows:
         return self.get((Skill, name), lambda: get_or_create_named(Skill, name))
 
     def source(self, fields: dict[str, Any]) -> SalarySource:
+        return self.cited(SalarySource, fields)
+
+    def citation(self, fields: dict[str, Any]) -> Source:
+        return self.cited(Source, fields)
+
+    def cited(self, model: type[T], fields: dict[str, Any]) -> T:
         # filter().first(): the admin allows two identical sources; either will do.
-        return self.get(
-            (SalarySource, tuple(sorted(fields.items()))),
+        return self.get(  # type: ignore[no-any-return]  # the model's row
+            (model, tuple(sorted(fields.items()))),
             lambda: (
-                SalarySource.objects.filter(**fields).first()
-                or SalarySource.objects.create(**fields)
+                model.objects.filter(**fields).first()  # type: ignore[attr-defined]
+                or model.objects.create(**fields)  # type: ignore[attr-defined]
             ),
         )
 
@@ -224,6 +238,8 @@ def write(parsed: ParsedCareer, shared: SharedRows | None = None) -> None:
     shared = shared or SharedRows()
     career = parsed.career
     career.category = shared.category(parsed.category)
+    for field, fields in parsed.sources.items():
+        setattr(career, field, shared.citation(fields))
     replacing = career.pk is not None
     career.save()
     for name in shape.CHILDREN:
@@ -242,6 +258,21 @@ def write(parsed: ParsedCareer, shared: SharedRows | None = None) -> None:
             row.career = career
             rows.append(row)
         children.model.objects.bulk_create(rows)
+        if name == "scores":
+            write_citations(rows, parsed.citations, shared)
+
+
+def write_citations(
+    scores: Sequence[Any],
+    citations: Sequence[Sequence[dict[str, Any]]],
+    shared: SharedRows,
+) -> None:
+    """The sources each score cites, in order (the scores are saved)."""
+    ScoreCitation.objects.bulk_create(
+        ScoreCitation(score=score, position=position, source=shared.citation(fields))
+        for score, cited in zip(scores, citations, strict=True)
+        for position, fields in enumerate(cited, start=1)
+    )
 
 
 def record_careers(careers: Sequence[CareerPath]) -> None:
@@ -254,6 +285,7 @@ def record_careers(careers: Sequence[CareerPath]) -> None:
     prefetch_related_objects(
         careers,
         *(f"{name}__factor" if name == "scores" else name for name in shape.CHILDREN),
+        "scores__citations__source",
     )
     for career in careers:
         reversion.add_to_revision(career)

@@ -9,6 +9,7 @@ depends only on the count and the seed: the slugs on the count alone, so
 re-seeding with another seed updates the same careers in place.
 """
 
+import datetime
 import random
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from careers import contentfiles
 from careers.models import CareerPath
 from portal.progress import no_progress
 
+from . import facts
 from .vocabulary import (
     DAY_TO_DAY,
     FACTORS,
@@ -31,7 +33,6 @@ from .vocabulary import (
     SKILL_HEADINGS,
     SKILL_NOTES,
     SKILLS,
-    SOURCE,
     STAGES,
     STEP_COUNT,
     STEPS,
@@ -52,10 +53,14 @@ def generate(count, seed=DEFAULT_SEED):
     seed, so growing the count keeps the existing samples as they were.
     """
     rng = random.Random(seed)
-    return [build_career(rng, index) for index in range(count)]
+    # The optional facts draw on a stream of their own, so that adding them
+    # left every other figure of a seed as it was.
+    more = random.Random(f"facts-{seed}")
+    return [build_career(rng, index, more) for index in range(count)]
 
 
-def build_career(rng, index):
+def build_career(rng, index, more=None):
+    more = more or random.Random(index)
     area, role, duty = ROLES[index % len(ROLES)]
     round_ = index // len(ROLES) + 1
     title, slug = role, f"{SLUG_PREFIX}{slugify(role)}"
@@ -84,8 +89,10 @@ def build_career(rng, index):
         "article": article,
         "category": area.category,
         "status": CareerPath.Status.PUBLISHED.value,
+        "updated": datetime.date.fromisoformat(facts.UPDATED),
         "sample": True,
         "summary": f"{SUMMARY_PREFIX} {words['plural']} {duty}.",
+        "facts": facts.facts(more, area.category, words),
         "intro": fill(rng.choice(INTROS) + "\n\n" + DAY_TO_DAY, words),
         "why_choose": fill(rng.choice(WHY_CHOOSE) + "\n\n" + WHY_CHOOSE_MORE, words),
         "good_career": good_career(rng, words),
@@ -96,7 +103,7 @@ def build_career(rng, index):
                 words,
             ),
             "items": [
-                {"title": step_title, "text": fill(text, words)}
+                facts.add_estimate({"title": step_title, "text": fill(text, words)})
                 for step_title, text in sorted(
                     rng.sample(STEPS, STEP_COUNT), key=STEPS.index
                 )
@@ -144,7 +151,7 @@ def good_career(rng, words):
             "Is {a_role} a good career? Here is how it scores on each factor:",
             words,
         ),
-        "scores": scores,
+        "scores": facts.add_evidence(scores),
         "summary": fill(
             "In summary, the {role} path is strongest on {first} and {second}, "
             "making it a sound choice for people drawn to {field}.",
@@ -185,8 +192,8 @@ def progression(rng, index, area, words):
             "invented sample figures in US dollars, not market data:",
             words,
         ),
-        "source": dict(SOURCE),
-        "stages": stages,
+        "source": facts.source(),
+        "stages": facts.add_pay_details(index, stages),
         "outro": "Each step up asks for more judgment and more influence on "
         "others, as well as deeper technical skill.",
     }

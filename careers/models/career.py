@@ -7,45 +7,27 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import search, shape
+from .. import shape
 from ..fields import CONTROL_RE, PlainCharField
-from .children import CareerSkill, EducationRequirement, FactorScore, Stage, Step
-from .common import CareerStatus, ProseField, live_filter
+from .common import (
+    CareerStatus,
+    PayPeriod,
+    ProseField,
+)
+from .facts import CareerFacts
+from .queries import (
+    CareerPathQuerySet,
+)
 from .shared import Category
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
-    from django.db.models.expressions import OrderBy
-
     from .shared import SalarySource
-
-# Computed from the rest of the row and its children (careers.changes): not
-# edited, not kept in revisions. The large ones are read only where used.
-LARGE_DERIVED_FIELDS = ("search_document", "rendered_article", "rendered_data")
-DERIVED_FIELDS = (
-    "overall_score",
-    "top_salary",
-    "rendered_version",
-    *LARGE_DERIVED_FIELDS,
-)
-# What a career card (and the API's list) shows.
-CARD_FIELDS = (
-    "slug",
-    "title",
-    "summary",
-    "is_sample",
-    "overall_score",
-    "top_salary",
-    "updated",
-    "category__name",
-    "category__slug",
-)
 
 
 def text_fields() -> dict[str, ProseField]:
@@ -58,87 +40,7 @@ def text_fields() -> dict[str, ProseField]:
     }
 
 
-class CareerPathQuerySet(models.QuerySet["CareerPath"]):
-    def published(self) -> CareerPathQuerySet:
-        """What visitors see: published careers whose time has come."""
-        return self.filter(live_filter())
-
-    def scheduled(self) -> CareerPathQuerySet:
-        return self.filter(status=CareerStatus.PUBLISHED, publish_at__gt=timezone.now())
-
-    def visible_to(self, user: User | AnonymousUser) -> CareerPathQuerySet:
-        """Everything for staff, who review drafts; published careers for others."""
-        return self if user.is_staff else self.published()
-
-    def search(self, query: str) -> CareerPathQuerySet:
-        """Careers matching `query` in their texts or their children's, best
-        first, annotated with `search_rank` and `headline` (careers.search)."""
-        return search.search(self, query)
-
-    def in_category(self, slug: str) -> CareerPathQuerySet:
-        return self.filter(category__slug=slug)
-
-    def sorted_by(self, sort: str) -> CareerPathQuerySet:
-        """Order by `title`, `score` (best first) or `salary` (highest first)."""
-        if sort == "relevance" and "search_rank" not in self.query.annotations:
-            sort = "title"  # nothing was searched for
-        orderings: dict[str, list[str | OrderBy]] = {
-            "relevance": [F("search_rank").desc(), "title"],
-            "title": ["title"],
-            "score": [F("overall_score").desc(nulls_last=True), "title"],
-            "salary": [F("top_salary").desc(nulls_last=True), "title"],
-        }
-        return self.order_by(*orderings[sort], "pk")
-
-    def matching(
-        self, q: str = "", category: Category | None = None, sort: str = "title"
-    ) -> CareerPathQuerySet:
-        """The directory's filters (a DirectoryForm's filters()), for the page and
-        the API alike."""
-        careers = self.search(q) if q else self
-        if category:
-            careers = careers.in_category(category.slug)
-        return careers.sorted_by(sort)
-
-    def for_listing(self) -> CareerPathQuerySet:
-        """What a career card shows, and not the long texts: a list reads
-        a few hundred bytes per career rather than tens of kilobytes."""
-        return self.select_related("category").only(*CARD_FIELDS)
-
-    def for_detail(self) -> CareerPathQuerySet:
-        """Everything the career page shows, in a fixed number of queries."""
-        return (
-            self.select_related("category")
-            .defer(*LARGE_DERIVED_FIELDS)
-            .prefetch_related(
-                Prefetch(
-                    "scores",
-                    queryset=FactorScore.objects.select_related("factor").order_by(
-                        "factor__position"
-                    ),
-                ),
-                Prefetch("steps", queryset=Step.objects.order_by("position")),
-                Prefetch(
-                    "stages",
-                    queryset=Stage.objects.select_related("source").order_by(
-                        "position"
-                    ),
-                ),
-                Prefetch(
-                    "skills",
-                    queryset=CareerSkill.objects.select_related("skill").order_by(
-                        "position"
-                    ),
-                ),
-                Prefetch(
-                    "education",
-                    queryset=EducationRequirement.objects.order_by("position"),
-                ),
-            )
-        )
-
-
-class CareerPath(models.Model):
+class CareerPath(CareerFacts):
     Status = CareerStatus
 
     class Article(models.TextChoices):
@@ -197,6 +99,15 @@ class CareerPath(models.Model):
         blank=True,
         help_text=_("When an editor last checked every fact and figure."),
     )
+    updated_on = models.DateField(
+        _("last updated"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The guide's own date of its last change, shown on its page. Saving "
+            "a change here sets today's date unless you give one."
+        ),
+    )
     is_sample = models.BooleanField(
         _("sample content"),
         default=False,
@@ -215,11 +126,25 @@ class CareerPath(models.Model):
         editable=False,
         help_text=_("The mean of the factor scores; empty without scores."),
     )
+    # Of the yearly figures: an hourly or monthly figure is not comparable.
+    low_salary = models.PositiveIntegerField(
+        _("lowest yearly salary"),
+        null=True,
+        editable=False,
+        help_text=_("The lowest yearly salary figure of any stage."),
+    )
     top_salary = models.PositiveIntegerField(
         _("top salary"),
         null=True,
         editable=False,
-        help_text=_("The highest salary figure of any stage."),
+        help_text=_("The highest yearly salary figure of any stage."),
+    )
+    salary_currency = models.CharField(
+        _("salary currency"),
+        max_length=3,
+        blank=True,
+        editable=False,
+        help_text=_("The currency of every yearly figure; empty if they differ."),
     )
     # The article and structured data of the career's page, rendered once after
     # each change (careers.article.rendering), so visitors' requests don't render them.
@@ -265,6 +190,7 @@ class CareerPath(models.Model):
                 condition=Q(status__in=CareerStatus.values),
                 name="careerpath_status_valid",
             ),
+            *CareerFacts.Meta.constraints,
             # Compare and visitors find a guide by its title. Samples may reuse
             # a real role's title: they never stand in a real guide's way.
             models.UniqueConstraint(
@@ -344,18 +270,30 @@ class CareerPath(models.Model):
     # The methods below read the prefetched children of for_detail().
 
     def salary_span(self) -> dict[str, Any] | None:
-        """The lowest and highest figure across the stages, with their currency.
+        """The lowest and highest yearly figure across the stages, with their
+        currency (as low_salary, top_salary and salary_currency, which
+        careers.changes stores for lists).
 
-        None when no stage has salary data, or when stages use different
-        currencies and a single span would mislead.
+        None when no stage has a yearly figure, or when they are in different
+        currencies and a single span would mislead. Hourly and monthly figures
+        are left out: they are not comparable.
         """
-        stages = [stage for stage in self.stages.all() if stage.has_salary]
+        stages = [
+            stage
+            for stage in self.stages.all()
+            if stage.has_salary and stage.period == PayPeriod.YEAR
+        ]
         if not stages or len({stage.currency for stage in stages}) > 1:
             return None
-        # has_salary: both figures are set.
+        figures = [
+            figure
+            for stage in stages
+            for figure in (stage.salary_min, stage.salary_max)
+            if figure is not None
+        ]
         return {
-            "min": min(stage.salary_min for stage in stages),  # type: ignore[type-var]
-            "max": max(stage.salary_max for stage in stages),  # type: ignore[type-var]
+            "min": min(figures),
+            "max": max(figures),
             "currency": stages[0].currency,
         }
 

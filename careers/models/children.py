@@ -1,4 +1,9 @@
-"""A career's children: its scores, steps, stages, skills and education."""
+"""A career's children: its scores, steps, skills and education (its stages
+are in stages.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,8 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ..fields import PlainCharField
 from ..shape import SCORE_MAX, SCORE_MIN
-from .common import EducationKind, ProseField, validate_currency, validate_score
-from .shared import Factor, SalarySource, Skill
+from .common import (
+    EducationKind,
+    ProseField,
+    range_constraint,
+    range_errors,
+    validate_currency,
+    validate_score,
+)
+from .shared import Factor, Skill, Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Positioned(models.Model):
@@ -29,7 +44,10 @@ class Positioned(models.Model):
         ]
 
 
-class FactorScore(models.Model):
+class FactorScore(Positioned):
+    """A career's score on a factor. A career keeps its scores in its own
+    order, the guide's; the factors' order is for comparisons."""
+
     career = models.ForeignKey(
         "careers.CareerPath", on_delete=models.CASCADE, related_name="scores"
     )
@@ -47,12 +65,17 @@ class FactorScore(models.Model):
         ),
     )
     reason = ProseField(_("reason"), help_text=_("Why this score."))
+    evidence = ProseField(
+        _("evidence"),
+        blank=True,
+        help_text=_("What the score rests on: data, surveys, the editors' judgement."),
+    )
 
-    class Meta:
-        ordering = ["career", "factor__position"]
+    class Meta(Positioned.Meta):
         verbose_name = _("factor score")
         verbose_name_plural = _("factor scores")
         constraints = [
+            *Positioned.Meta.constraints,
             models.UniqueConstraint(
                 fields=["career", "factor"],
                 name="careers_factorscore_unique_factor",
@@ -68,81 +91,90 @@ class FactorScore(models.Model):
         return f"{self.factor}: {self.score}/{SCORE_MAX}"
 
 
+class ScoreCitation(models.Model):
+    """A source a score cites, in the score's order."""
+
+    score = models.ForeignKey(
+        FactorScore, on_delete=models.CASCADE, related_name="citations"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        verbose_name=_("source"),
+    )
+
+    class Meta:
+        ordering = ["score", "position"]
+        verbose_name = _("score source")
+        verbose_name_plural = _("score sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["score", "position"],
+                name="careers_scorecitation_unique_position",
+                violation_error_message=_("Each position may be used only once."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
 class Step(Positioned):
     career = models.ForeignKey(
         "careers.CareerPath", on_delete=models.CASCADE, related_name="steps"
     )
     title = PlainCharField(_("title"), max_length=200)
     text = ProseField(_("text"))
+    # An estimate of the time and money the step takes, both optional.
+    duration_min_months = models.PositiveSmallIntegerField(
+        _("shortest time (months)"), null=True, blank=True
+    )
+    duration_max_months = models.PositiveSmallIntegerField(
+        _("longest time (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Equal to the shortest for a single figure."),
+    )
+    cost_min = models.PositiveIntegerField(_("lowest cost"), null=True, blank=True)
+    cost_max = models.PositiveIntegerField(
+        _("highest cost"),
+        null=True,
+        blank=True,
+        help_text=_("Fees and materials, in whole units; 0 for free."),
+    )
+    cost_currency = models.CharField(
+        _("cost currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code; required with a cost."),
+    )
 
     class Meta(Positioned.Meta):
         verbose_name = _("step")
         verbose_name_plural = _("steps to become")
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Stage(Positioned):
-    """A rung of the career ladder, with an optional salary range.
-
-    A single salary figure is stored as an equal minimum and maximum; a stage
-    without salary data has neither.
-    """
-
-    career = models.ForeignKey(
-        "careers.CareerPath", on_delete=models.CASCADE, related_name="stages"
-    )
-    title = PlainCharField(_("title"), max_length=200)
-    description = ProseField(_("description"))
-    salary_min = models.PositiveIntegerField(
-        _("salary minimum"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Yearly, in whole units. Leave both empty if no data is available."
-        ),
-    )
-    salary_max = models.PositiveIntegerField(
-        _("salary maximum"),
-        null=True,
-        blank=True,
-        help_text=_("Equal to the minimum for a single figure."),
-    )
-    currency = models.CharField(
-        _("currency"),
-        max_length=3,
-        default="USD",
-        validators=[validate_currency],
-        help_text=_("ISO 4217 code."),
-    )
-    source = models.ForeignKey(
-        SalarySource,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="stages",
-        verbose_name=_("salary source"),
-    )
-
-    class Meta(Positioned.Meta):
-        verbose_name = _("career stage")
-        verbose_name_plural = _("career progression")
         constraints = [
             *Positioned.Meta.constraints,
+            range_constraint(
+                "duration_min_months",
+                "duration_max_months",
+                "careers_step_duration_range",
+                _("Give both times, the shortest not above the longest, or neither."),
+            ),
+            range_constraint(
+                "cost_min",
+                "cost_max",
+                "careers_step_cost_range",
+                _("Give both costs, the lowest not above the highest, or neither."),
+            ),
             models.CheckConstraint(
-                condition=(
-                    Q(salary_min__isnull=True, salary_max__isnull=True)
-                    | Q(
-                        salary_min__isnull=False,
-                        salary_max__isnull=False,
-                        salary_min__lte=models.F("salary_max"),
-                    )
-                ),
-                name="careers_stage_salary_range",
+                condition=Q(cost_min__isnull=True, cost_currency="")
+                | (Q(cost_min__isnull=False) & ~Q(cost_currency="")),
+                name="careers_step_cost_currency",
                 violation_error_message=_(
-                    "Give both salary figures, with the minimum not above the maximum, "
-                    "or neither."
+                    "A cost needs its currency, and only a cost."
                 ),
             ),
         ]
@@ -152,33 +184,26 @@ class Stage(Positioned):
 
     def clean(self) -> None:
         super().clean()
-        if (self.salary_min is None) != (self.salary_max is None):
-            missing = "salary_max" if self.salary_max is None else "salary_min"
-            raise ValidationError(
-                {
-                    missing: _(
-                        "Give both figures (equal for a single figure), or neither."
-                    )
-                }
-            )
-        # Both figures are set by now: the check above raised otherwise.
-        if self.salary_min is not None and self.salary_min > self.salary_max:  # type: ignore[operator]
-            raise ValidationError(
-                {
-                    "salary_min": _(
-                        "The minimum (%(min)s) is above the maximum (%(max)s)."
-                    )
-                    % {"min": self.salary_min, "max": self.salary_max}
-                }
-            )
+        errors: dict[str, StrOrPromise] = {}
+        for low, high, label in (
+            ("duration_min_months", "duration_max_months", _("times")),
+            ("cost_min", "cost_max", _("costs")),
+        ):
+            errors |= range_errors(self, low, high, label)
+        if self.cost_min is not None and not self.cost_currency:
+            errors.setdefault("cost_currency", _("Give the currency of the cost."))
+        elif self.cost_min is None and self.cost_currency:
+            errors.setdefault("cost_currency", _("A currency needs a cost."))
+        if errors:
+            raise ValidationError(errors)
 
     @property
-    def has_salary(self) -> bool:
-        return self.salary_min is not None
+    def has_duration(self) -> bool:
+        return self.duration_min_months is not None
 
     @property
-    def is_single_figure(self) -> bool:
-        return self.has_salary and self.salary_min == self.salary_max
+    def has_cost(self) -> bool:
+        return self.cost_min is not None
 
 
 class CareerSkill(Positioned):

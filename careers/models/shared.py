@@ -1,4 +1,5 @@
-"""The rows that careers share: categories, factors, skills, salary sources."""
+"""The rows that careers share: categories, factors, skills, and the sources
+they cite."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import PlainCharField, PlainURLField
-from .common import ProseField, live_filter
+from .common import PayPeriod, ProseField, live_filter, validate_country
 
 
 class CategoryQuerySet(models.QuerySet["Category"]):
@@ -57,6 +58,17 @@ class Factor(models.Model):
         blank=True,
         help_text=_("What this factor measures, for visitors and editors."),
     )
+    # What a score means on this factor, as O*NET's scale anchors: the
+    # methodology page shows them beside the general scale.
+    anchor_low = ProseField(
+        _("a low score means"), blank=True, help_text=_("A score of 1 to 3.")
+    )
+    anchor_middle = ProseField(
+        _("a middle score means"), blank=True, help_text=_("A score of 4 to 7.")
+    )
+    anchor_high = ProseField(
+        _("a high score means"), blank=True, help_text=_("A score of 8 to 10.")
+    )
 
     class Meta:
         ordering = ["position"]
@@ -96,8 +108,9 @@ class Skill(models.Model):
         return reverse("careers:skill", kwargs={"slug": self.slug})
 
 
-class SalarySource(models.Model):
-    """Where a career's salary figures come from, cited beside them."""
+class Cited(models.Model):
+    """A publication cited beside a figure: its name, address and the day the
+    figure was read from it."""
 
     name = PlainCharField(_("name"), max_length=100, help_text=_("E.g. Talent.com"))
     url = PlainURLField(_("URL"), blank=True)
@@ -109,11 +122,54 @@ class SalarySource(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["name", "-retrieved_on"]
-        verbose_name = _("salary source")
-        verbose_name_plural = _("salary sources")
 
     def __str__(self) -> str:
         if self.retrieved_on:
             return f"{self.name} ({self.retrieved_on:%Y-%m-%d})"
         return self.name
+
+
+class Source(Cited):
+    """Where a score's evidence or an employment figure comes from."""
+
+    class Meta(Cited.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+
+class SalarySource(Cited):
+    """Where a career's salary figures come from, cited beside them, with the
+    place and pay period they are for."""
+
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_("ISO 3166-1 code of the country the figures are for, e.g. US."),
+    )
+    region = PlainCharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        help_text=_("Part of the country, if the figures are for one, e.g. London."),
+    )
+    pay_period = models.CharField(
+        _("pay period"),
+        max_length=5,
+        choices=PayPeriod,
+        default=PayPeriod.YEAR,
+        help_text=_("What the figures are paid for, unless a stage says otherwise."),
+    )
+
+    class Meta(Cited.Meta):
+        verbose_name = _("salary source")
+        verbose_name_plural = _("salary sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pay_period__in=PayPeriod.values),
+                name="careers_salarysource_pay_period_valid",
+            ),
+        ]

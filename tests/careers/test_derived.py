@@ -61,7 +61,7 @@ def test_deferred_refreshes_each_career_once_at_the_end():
         factories.step(career, 1)
         Step.objects.bulk_create([Step(career=career, position=2, text="Zymurgy.")])
         FactorScore.objects.bulk_create(
-            [FactorScore(career=career, factor=factories.factor(), score=7)]
+            [FactorScore(career=career, position=1, factor=factories.factor(), score=7)]
         )
         Stage.objects.bulk_create(
             [Stage(career=career, position=1, salary_min=1, salary_max=2)]

@@ -105,6 +105,46 @@ def test_sort_by_score_and_salary(client, careers):
     ]
 
 
+CARD_SALARY_RE = re.compile(
+    r'<h3><a href="/careers/[^"]+/">([^<]+)</a></h3>.*?'
+    r"<dt>Salary across stages</dt><dd>([^<]*)</dd>",
+    re.S,
+)
+
+
+def card_salaries(response):
+    assert response.status_code == 200
+    return dict(CARD_SALARY_RE.findall(response.content.decode()))
+
+
+def test_cards_show_the_salary_across_stages(client, careers, mlops):
+    """A card spans the lowest to the highest yearly figure, compactly; one
+    figure shows once; no figure, or figures in several currencies, none."""
+    single = factories.career(title="Pilot")
+    factories.stage(single, 1, salary_min=45000, salary_max=45000, currency="GBP")
+    mixed = factories.career(title="Translator")
+    factories.stage(mixed, 1, salary_min=30000, salary_max=40000, currency="EUR")
+    factories.stage(mixed, 2, salary_min=30000, salary_max=40000)
+    close = factories.career(title="Notary")
+    factories.stage(close, 1, salary_min=131_100, salary_max=131_400)
+
+    assert card_salaries(client.get("/careers/")) == {
+        "Data Analyst": "$50K–$90K",
+        "ML Engineer": "Not available",
+        "MLOps Engineer": "$131K–$238K",
+        "Notary": "$131K",  # not "$131K–$131K"
+        "Pilot": "£45K",
+        "Product Designer": "$70K–$120K",
+        "Translator": "Not available",
+    }
+
+
+def test_salary_sort_is_labelled_highest_salary(client, careers):
+    html = client.get("/careers/").content.decode()
+    assert '<option value="salary">Highest salary</option>' in html
+    assert "Top salary" not in html
+
+
 def test_result_count_and_empty_state(client, careers):
     """The page says how many matched, and helps when nothing did."""
     html = client.get("/careers/", {"q": "python"}).content.decode()

@@ -54,7 +54,9 @@ def test_every_page_has_its_own_title_description_and_cards(client, mlops, url, 
     assert meta(html, "property", "og:title") == title.removesuffix(" · Career Portal")
     assert meta(html, "property", "og:url") == f"http://testserver{path}"
     assert meta(html, "property", "og:description") == description
-    assert meta(html, "name", "twitter:card") == "summary"
+    # A career page has a share image to show large (test_share_image).
+    card = "summary_large_image" if path.startswith("/careers/mlops") else "summary"
+    assert meta(html, "name", "twitter:card") == card
     assert meta(html, "name", "twitter:title") == meta(html, "property", "og:title")
 
 
@@ -75,14 +77,21 @@ def test_career_page_json_ld_matches_the_database(client, mlops):
     assert occupation["description"] == mlops.summary
     assert occupation["occupationalCategory"] == "Data & AI"
     stages = mlops.stages.order_by("position")
+    # Every kind of salary is in tests/careers/article/test_jsonld.py.
     assert occupation["estimatedSalary"] == [
         {
-            "@type": "MonetaryAmountDistribution",
+            "@type": "MonetaryAmount",
             "name": stage.title,
             "currency": "USD",
-            "duration": "P1Y",
-            "minValue": stage.salary_min,
-            "maxValue": stage.salary_max,
+            "value": {
+                "@type": "QuantitativeValue",
+                **(
+                    {"value": stage.salary_min}
+                    if stage.salary_min == stage.salary_max
+                    else {"minValue": stage.salary_min, "maxValue": stage.salary_max}
+                ),
+                "unitText": "YEAR",
+            },
         }
         for stage in stages
         if stage.salary_min is not None
@@ -157,7 +166,7 @@ def sitemap_entries(client):
     assert response.status_code == 200
     root = ET.fromstring(response.content)
     return {
-        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        url.find(f"{SITEMAP}loc").text: url.findtext(f"{SITEMAP}lastmod")
         for url in root.findall(f"{SITEMAP}url")
     }
 
@@ -192,6 +201,8 @@ def test_sitemap_lists_public_pages_with_lastmod(client, mlops):
         "http://testserver/": "2026-03-10",
         "http://testserver/careers/": "2026-03-10",
         "http://testserver/skills/": "2026-03-10",
+        # The factors it explains keep no date of change.
+        "http://testserver/how-we-score/": None,
         "http://testserver/careers/mlops-engineer/": "2026-03-10",
         "http://testserver/careers/past/": "2026-02-01",
         "http://testserver/skills/past-skill/": "2026-02-01",

@@ -68,11 +68,38 @@ def test_minimum_above_maximum_is_refused():
     assert refused(lambda: factories.stage(career, 1, salary_min=200, salary_max=100))
 
 
-def test_half_a_salary_range_is_refused():
-    """A stage gives both figures or neither."""
+def test_open_ended_ranges_are_stored_and_a_median_needs_its_range():
+    """ "From £95,000" and "up to $60,000" are honest cases; a median lies
+    within both figures of a range, and has none without them."""
     career = factories.career()
-    assert refused(lambda: factories.stage(career, 1, salary_min=100))
-    assert refused(lambda: factories.stage(career, 2, salary_max=100))
+    assert factories.stage(career, 1, salary_min=100).is_open_above
+    assert factories.stage(career, 2, salary_max=100).is_open_below
+    assert factories.stage(career, 3, salary_min=1, salary_max=9, salary_median=5)
+    for position, figures in enumerate(
+        [
+            {"salary_min": 1, "salary_max": 9, "salary_median": 10},
+            {"salary_min": 4, "salary_max": 9, "salary_median": 3},
+            {"salary_min": 4, "salary_median": 5},
+            {"salary_median": 5},
+        ],
+        start=4,
+    ):
+        assert refused(lambda f=figures, p=position: factories.stage(career, p, **f))
+
+
+def test_step_estimates_are_ranges_and_a_cost_needs_its_currency():
+    career = factories.career()
+    factories.step(career, 1, duration_min_months=3, duration_max_months=6)
+    factories.step(career, 2, cost_min=0, cost_max=500, cost_currency="GBP")
+    bad = [
+        {"duration_min_months": 3},
+        {"duration_min_months": 6, "duration_max_months": 3},
+        {"cost_min": 0, "cost_max": 500},
+        {"cost_min": 9, "cost_max": 5, "cost_currency": "USD"},
+        {"cost_currency": "USD"},
+    ]
+    for position, fields in enumerate(bad, start=3):
+        assert refused(lambda f=fields, p=position: factories.step(career, p, **f))
 
 
 def test_range_single_figure_and_no_data_are_accepted():
@@ -162,7 +189,9 @@ def test_bulk_create_cannot_bypass_constraints():
         CareerPath(
             title=career.title.upper(), slug="t", category=career.category, **texts
         ),
-        FactorScore(career=career, factor=factories.factor(), score=0, reason="r"),
+        FactorScore(
+            career=career, position=1, factor=factories.factor(), score=0, reason="r"
+        ),
         Stage(
             career=career,
             position=1,
@@ -171,7 +200,7 @@ def test_bulk_create_cannot_bypass_constraints():
             salary_min=9,
             salary_max=8,
         ),
-        Stage(career=career, position=1, title="S", description="d", salary_max=8),
+        Stage(career=career, position=1, title="S", description="d", salary_median=8),
         Step(career=career, position=1, title="Again", text="t"),
         EducationRequirement(
             career=career, position=1, title="E", text="t", kind="gap-year"
@@ -194,15 +223,34 @@ def test_constraints_explain_themselves_to_validation():
     factories.career_skill(career, 1, skill=skill)
     cases = [
         (Step(career=career, position=1), "Each position may be used only once."),
-        (FactorScore(career=career, factor=factor), "This factor is already scored."),
+        (
+            FactorScore(career=career, position=2, factor=factor),
+            "This factor is already scored.",
+        ),
         (
             CareerSkill(career=career, position=2, skill=skill),
             "This skill is already listed.",
         ),
         (
-            Stage(career=career, position=1, salary_min=5),
-            "Give both salary figures, with the minimum not above the maximum, "
-            "or neither.",
+            Stage(career=career, position=1, salary_min=5, salary_max=4),
+            "The salary minimum may not be above the maximum.",
+        ),
+        (
+            Stage(career=career, position=1, salary_median=5),
+            "A median needs both figures and must lie between them.",
+        ),
+        (
+            Step(
+                career=career,
+                position=2,
+                duration_min_months=6,
+                duration_max_months=3,
+            ),
+            "Give both times, the shortest not above the longest, or neither.",
+        ),
+        (
+            Step(career=career, position=2, cost_min=1, cost_max=2),
+            "A cost needs its currency, and only a cost.",
         ),
         (CareerPath(title="DATA ENGINEER"), "Another guide already has this title."),
     ]
@@ -218,7 +266,7 @@ def test_validation_errors_name_the_field():
     """Model validation attaches each problem to the field that is wrong."""
     career = factories.career()
     bad_score = FactorScore(
-        career=career, factor=factories.factor(), score=11, reason="x"
+        career=career, position=1, factor=factories.factor(), score=11, reason="x"
     )
     with pytest.raises(ValidationError) as error:
         bad_score.full_clean()
@@ -276,19 +324,54 @@ def test_score_validation_accepts_1_to_10(value, errors):
 
 
 @pytest.mark.parametrize(
-    ("figures", "missing"),
-    [({"salary_min": 100}, "salary_max"), ({"salary_max": 100}, "salary_min")],
+    ("fields", "field", "message"),
+    [
+        (
+            {"salary_min": 5, "salary_max": 9, "salary_median": 10},
+            "salary_median",
+            "A median needs both figures and must lie between them.",
+        ),
+        (
+            {"salary_min": 5, "salary_median": 6},
+            "salary_median",
+            "A median needs both figures and must lie between them.",
+        ),
+        (
+            {"duration_min_months": 3},
+            "duration_max_months",
+            "Give both times (equal for a single figure), or neither.",
+        ),
+        (
+            {"duration_max_months": 3},
+            "duration_min_months",
+            "Give both times (equal for a single figure), or neither.",
+        ),
+        (
+            {"cost_min": 9, "cost_max": 5, "cost_currency": "USD"},
+            "cost_min",
+            "The lower figure (9) is above the higher (5).",
+        ),
+        (
+            {"cost_min": 1, "cost_max": 5},
+            "cost_currency",
+            "Give the currency of the cost.",
+        ),
+        ({"cost_currency": "USD"}, "cost_currency", "A currency needs a cost."),
+        (
+            {"cost_currency": "XYZ"},
+            "cost_currency",
+            "XYZ is not an ISO 4217 currency code.",
+        ),
+    ],
 )
-def test_half_a_salary_range_is_reported_on_the_missing_figure(figures, missing):
-    """The error names the figure that is missing, whichever it is."""
-    stage = Stage(
-        career=factories.career(), position=1, title="t", description="d", **figures
-    )
+def test_each_figure_problem_is_reported_on_its_field(fields, field, message):
+    """The error names the figure that is wrong, whichever it is."""
+    model = Stage if any(name.startswith("salary") for name in fields) else Step
+    texts = {"description": "d"} if model is Stage else {"text": "t"}
+    row = model(career=factories.career(), position=1, title="t", **texts, **fields)
     with pytest.raises(ValidationError) as error:
-        stage.full_clean()
-    assert error.value.message_dict == {
-        missing: ["Give both figures (equal for a single figure), or neither."]
-    }
+        row.full_clean()
+    assert message in error.value.message_dict[field]
 
 
 def test_overall_score_is_the_mean_of_factor_scores():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from careers import publishing
-from careers.models import DERIVED_FIELDS, CareerPath
+from careers.models import DERIVED_FIELDS, CareerPath, ScoreCitation
 from tests import factories
 from tests.careers.admin.test_career import (
     CHANGELIST_URL,
@@ -29,6 +29,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 ROLES_MIGRATION = importlib.import_module(
     "careers.migrations.0004_editor_and_publisher_roles"
 )
+SOURCES_MIGRATION = importlib.import_module(
+    "careers.migrations.0014_roles_cite_sources"
+)
 
 
 @pytest.fixture
@@ -37,6 +40,7 @@ def roles(db):
     tests) flush every table, data-migration rows included, so recreate them
     with the migration's own function."""
     ROLES_MIGRATION.create_roles(django_apps, None)
+    SOURCES_MIGRATION.grant(django_apps, None)
 
 
 def member(role):
@@ -71,6 +75,22 @@ def test_roles_are_created_by_a_migration(db):
         editor.permissions.values_list("codename", flat=True)
     )
     assert codes > set(editor.permissions.values_list("codename", flat=True))
+
+
+def test_editors_cite_sources(client, db):
+    """An editor searches and adds the sources a score cites, as the score's
+    page's autocomplete does, and edits a score's list of them."""
+    user = member("Editor")
+    for codename in ("add_source", "view_source", "add_scorecitation"):
+        assert user.has_perm(f"careers.{codename}")
+    assert not user.has_perm("careers.delete_source")  # shared, as salary sources
+    client.force_login(user)
+    factories.career()
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "careers", "model_name": "scorecitation", "field_name": "source"},
+    )
+    assert response.status_code == 200
 
 
 def post_and_follow(client, url, data):
@@ -393,11 +413,61 @@ def test_duplicate_as_draft(admin_client):
     for name in ("scores", "steps", "stages", "skills", "education"):
         assert getattr(copy, name).count() == 3
     assert original.steps.count() == 3
+    # The copy's first revision holds its children, which were bulk-created.
+    revision = Version.objects.get_for_object(copy).get().revision
+    assert {v.content_type.model for v in revision.version_set.all()} == {
+        "careerpath",
+        "factorscore",
+        "step",
+        "stage",
+        "careerskill",
+        "educationrequirement",
+    }
     admin_client.post(
         CHANGELIST_URL,
         {"action": "duplicate_as_draft", "_selected_action": [original.pk]},
     )
     assert CareerPath.objects.filter(slug="original-copy-2").exists()
+
+
+def test_a_copy_keeps_the_sources_its_scores_cite():
+    """Duplicating copies each score's sources, in order, to the copy's own
+    scores; the original keeps its own."""
+    original = factories.every_field_career()
+
+    def cited(career):
+        return [
+            (score.factor.name, [c.source.name for c in score.citations.all()])
+            for score in career.scores.order_by("position")
+        ]
+
+    expected = cited(original)
+    copy = publishing.duplicate_as_draft(original)
+
+    assert [sources for _, sources in expected if sources] == [
+        ["Example Pay Survey", "Example Labour Survey"],
+        ["Example Job Board Report"],
+    ]
+    assert cited(copy) == expected
+    assert cited(original) == expected
+    own = ScoreCitation.objects.filter(score__career=copy)
+    assert own.count() == 3
+    assert not own.filter(score__career=original).exists()
+
+
+def test_renumbering_closes_the_gaps_in_scores_too():
+    """Every ordered list, scores included, is numbered 1, 2, 3… in order."""
+    career = factories.career()
+    for position, name in [(2, "Pay"), (5, "Growth"), (9, "Balance")]:
+        factories.score(career, factor=factories.factor(name=name), position=position)
+    factories.step(career, 4, title="Only")
+
+    publishing.renumber_positions(career)
+
+    assert list(
+        career.scores.order_by("position").values_list("factor__name", "position")
+    ) == [("Pay", 1), ("Growth", 2), ("Balance", 3)]
+    assert list(career.steps.values_list("title", "position")) == [("Only", 1)]
 
 
 def test_copies_are_numbered_and_fit_their_fields():
@@ -484,6 +554,7 @@ def test_every_admin_save_records_a_revision_with_its_comment(admin_client, mlop
         "Tightened the summary. (Changed Summary and Revision comment.)"
     )
     # Without a comment, the revision says what changed.
+    data = form_data(admin_client.get(change_url(mlops)))
     data |= {"summary": "Revised again.", "revision_comment": ""}
     assert admin_client.post(change_url(mlops), data).status_code == 302
     newest = Version.objects.get_for_object(mlops).first()

@@ -334,3 +334,18 @@ def test_the_fallback_has_no_headline(client, db):
     (career,) = CareerPath.objects.search("zymurgy")
     assert career.headline is None
     assert "<p>&lt;b&gt;Zymurgy&lt;/b&gt;</p>" in client.get("/careers/?q=zymurgy").text
+
+
+def test_an_alternative_title_finds_the_career_as_a_title_does(db):
+    """ "ML Platform Engineer" finds the guide that is also called that, above
+    a career that only mentions the words."""
+    career = factories.career(
+        title="MLOps Engineer", alternative_titles="ML Platform Engineer\nModelOps Lead"
+    )
+    mention = factories.career(
+        title="Data Engineer", intro="Works with ML platform engineer teams."
+    )
+    found = list(CareerPath.objects.search("ModelOps"))
+    assert found == [career]
+    found = list(CareerPath.objects.search("ML Platform Engineer"))
+    assert found[0] == career and set(found) == {career, mention}

@@ -34,10 +34,12 @@ def row_titles(response):
 
 
 class ChangeFormParser(HTMLParser):
-    """Collects what a browser would submit from the career path admin form."""
+    """Collects what a browser would submit from an admin change form (by
+    default the career path's)."""
 
-    def __init__(self):
+    def __init__(self, form_id="careerpath_form"):
         super().__init__()
+        self.form_id = form_id
         self.data = {}
         self.in_form = False
         self.textarea = None
@@ -46,7 +48,7 @@ class ChangeFormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == "careerpath_form":
+        if tag == "form" and attrs.get("id") == self.form_id:
             self.in_form = True
         if not self.in_form:
             return
@@ -89,10 +91,10 @@ class ChangeFormParser(HTMLParser):
             self.data[self.textarea] += data
 
 
-def form_data(response):
+def form_data(response, form_id="careerpath_form"):
     """The change form's fields as a browser would post them, saving the page."""
     assert response.status_code == 200
-    parser = ChangeFormParser()
+    parser = ChangeFormParser(form_id)
     parser.feed(response.content.decode())
     return {**parser.data, "_save": "Save"}
 
@@ -317,9 +319,10 @@ def test_long_texts_remind_editors_of_markdown(admin_client, db):
 
 
 def test_deleting_a_career_lists_what_goes_with_it(admin_client, db):
-    """The delete confirmation names each child as editors know it."""
+    """The delete confirmation names each child as editors know it, linking
+    a score to its own page."""
     career = factories.career(title="Data Engineer")
-    factories.score(career, factor=factories.factor(name="Pay"), score=8)
+    score = factories.score(career, factor=factories.factor(name="Pay"), score=8)
     factories.step(career, 1, title="Study")
     factories.stage(career, 1, title="Junior")
     factories.career_skill(career, 1, skill=factories.skill(name="SQL"))
@@ -331,12 +334,13 @@ def test_deleting_a_career_lists_what_goes_with_it(admin_client, db):
     assert (
         f'<li>Career path: <a href="{change_url(career)}">Data Engineer</a>\n'
         "\t<ul>\n"
-        "\t\t<li>Factor score: Pay: 8/10</li>\n"
+        "\t\t<li>Factor score: "
+        f'<a href="/admin/careers/factorscore/{score.pk}/change/">Pay: 8/10</a></li>\n'
         "\t\t<li>Step: Study</li>\n"
-        "\t\t<li>Career stage: Junior</li>\n"
         "\t\t<li>Essential skill: SQL</li>\n"
         "\t\t<li>Essential skill: Fluent Python</li>\n"
         "\t\t<li>Education requirement: BSc</li>\n"
+        "\t\t<li>Career stage: Junior</li>\n"
         "\t</ul>"
     ) in html
 
@@ -582,8 +586,9 @@ def test_invalid_children_are_reported_on_their_fields_and_nothing_is_saved(
     assert child_count() == dict.fromkeys(child_count(), 0)
 
 
-def test_half_a_salary_range_is_reported_on_the_missing_figure(admin_client, db):
-    """A stage with only a minimum gets an error on its maximum."""
+def test_a_median_without_a_range_is_reported_on_the_median(admin_client, db):
+    """A stage with only a minimum is open-ended ("from"), but a median needs
+    both figures: the error is on the median, beside the currency's."""
     data = {
         **career_fields(factories.category()),
         **inline_rows("scores", []),
@@ -597,6 +602,7 @@ def test_half_a_salary_range_is_reported_on_the_missing_figure(admin_client, db)
                     "description": "Leads.",
                     "salary_min": 90000,
                     "salary_max": "",
+                    "salary_median": 95000,
                     "currency": "usd",
                     "source": "",
                 }
@@ -616,8 +622,8 @@ def test_half_a_salary_range_is_reported_on_the_missing_figure(admin_client, db)
                     "Enter a three-letter ISO 4217 currency code in capitals, "
                     "such as USD."
                 ],
-                "salary_max": [
-                    "Give both figures (equal for a single figure), or neither."
+                "salary_median": [
+                    "A median needs both figures and must lie between them."
                 ],
             }
         ],

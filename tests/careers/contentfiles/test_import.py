@@ -176,4 +176,6 @@ def test_recording_history_costs_one_query_per_kind_of_child(tmp_path):
         '"careers_stage"',
         '"careers_careerskill"',
         '"careers_educationrequirement"',
+        '"careers_scorecitation"',
+        '"careers_source"',
     ]

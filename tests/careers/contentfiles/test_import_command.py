@@ -187,8 +187,9 @@ def test_minimum_above_maximum_is_refused_with_its_path(db, tmp_path):
             "good_career.scores[3]",
         ),
         (
-            lambda d: d["progression"]["stages"][2].pop("salary_max"),
-            "progression.stages[2].salary_max: Give both figures",
+            lambda d: d["progression"]["stages"][2].update(salary_median=1),
+            "progression.stages[2].salary_median: A median needs both figures and "
+            "must lie between them.",
         ),
         (
             lambda d: d["progression"]["stages"][2].update(salary_min=-5),
@@ -216,7 +217,7 @@ def test_minimum_above_maximum_is_refused_with_its_path(db, tmp_path):
         "unknown-field",
         "score-not-a-number",
         "factor-twice",
-        "half-range",
+        "median-outside",
         "negative-salary",
         "bad-currency",
         "bad-kind",

@@ -13,9 +13,9 @@ from tests.conftest import MLOPS_FILE
 pytestmark = pytest.mark.django_db
 
 CAREER_KEYS = (
-    "slug, title, article, category, status, publish_at, last_reviewed, sample, "
-    "summary, intro, why_choose, good_career, steps, progression, skills, "
-    "education, outlook"
+    "slug, title, article, category, status, publish_at, updated, last_reviewed, "
+    "sample, summary, facts, intro, why_choose, good_career, steps, progression, "
+    "skills, education, outlook"
 )
 
 
@@ -87,7 +87,11 @@ def setting(*path, value):
         ),
         (
             setting("steps", "items", 0, "link", value="https://a.example/"),
-            ["c.yaml: steps.items[0].link: unknown field; expected one of title, text"],
+            [
+                "c.yaml: steps.items[0].link: unknown field; expected one of title, "
+                "text, duration_min_months, duration_max_months, cost_min, cost_max, "
+                "cost_currency"
+            ],
         ),
         (
             setting("steps", "items", 0, value={"text": ["a"]}),
@@ -161,7 +165,7 @@ def setting(*path, value):
             setting("progression", "source", value={"url": "x", "by": "me"}),
             [
                 "c.yaml: progression.source.by: unknown field; expected one of "
-                "name, url, retrieved_on",
+                "name, url, retrieved_on, country, region, pay_period",
                 "c.yaml: progression.source.name: is required",
                 "c.yaml: progression.source.url: Enter a valid URL.",
             ],
@@ -255,13 +259,15 @@ def test_what_a_file_leaves_out_takes_its_default():
     assert career.title == "Padded Title"
     assert career.pk is None and career._state.adding
     stages = [(source, stage.currency) for source, stage in parsed.stages]
+    # A source without a place or pay period is for figures per year.
+    unplaced = {"retrieved_on": None, "country": "", "region": "", "pay_period": "year"}
     shared = {
         "name": "Talent.com",
         "url": "https://www.talent.com/salary?job=mlops+engineer",
-        "retrieved_on": None,
+        **unplaced,
     }
     assert stages[1] == (shared, "USD")
-    assert stages[2][0] == {"name": "Survey", "url": "", "retrieved_on": None}
+    assert stages[2][0] == {"name": "Survey", "url": "", **unplaced}
 
 
 @pytest.mark.parametrize(

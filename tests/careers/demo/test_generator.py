@@ -51,7 +51,8 @@ def rows():
 
 
 def test_each_career_is_as_full_as_the_mlops_guide():
-    """Each sample has 8 scores, 8 steps, 5 stages, 6 skills and 4 education entries."""
+    """Each sample has 8 scores, 8 steps, 5 stages (6 on every sixth, with an
+    hourly one), 6 skills and 4 education entries."""
     seed("--careers", "12")
     careers = CareerPath.objects.for_detail()
     sizes = {
@@ -65,7 +66,7 @@ def test_each_career_is_as_full_as_the_mlops_guide():
         for career in careers
     }
     assert len(sizes) == 12
-    assert set(map(tuple, sizes.values())) == {(8, 8, 5, 6, 4)}
+    assert set(map(tuple, sizes.values())) == {(8, 8, 5, 6, 4), (8, 8, 6, 6, 4)}
 
 
 def test_samples_are_scored_on_the_mlops_factors_in_its_order():
@@ -115,15 +116,20 @@ def test_samples_are_published_marked_and_prefixed():
 
 
 def test_twelve_careers_show_every_salary_case():
-    """Twelve samples hold 53 salary ranges, 4 single figures and 3 gaps."""
+    """Twelve samples hold 53 salary ranges (2 of them hourly, 51 with a
+    median), 4 single figures, 2 open-ended ranges and 3 gaps."""
     seed("--careers", "12")
     stages = Stage.objects.all()
-    assert stages.count() == 60
-    assert stages.filter(salary_min__lt=F("salary_max")).count() == 53
+    assert stages.count() == 62
+    ranges = stages.filter(salary_min__lt=F("salary_max"))
+    assert ranges.count() == 53
+    assert ranges.filter(pay_period="hour").count() == 2
+    assert ranges.filter(salary_median__isnull=False).count() == 51
     assert stages.filter(salary_min=F("salary_max")).count() == 4
+    assert stages.filter(salary_min__isnull=False, salary_max__isnull=True).count() == 2
     assert stages.filter(salary_min__isnull=True, salary_max__isnull=True).count() == 3
-    assert set(stages.values_list("currency", "source__name")) == {
-        ("USD", "Invented sample figures")
+    assert set(stages.values_list("currency", "source__name", "source__country")) == {
+        ("USD", "Invented sample figures", "US")
     }
 
 
@@ -200,7 +206,10 @@ def test_running_twice_changes_nothing():
         "FactorScore": 96,
         "SalarySource": 1,
         "Skill": 27,
-        "Stage": 60,
+        "Stage": 62,
+        "ScoreCitation": 24,
+        "ShareImage": 0,  # drawn on its first request
+        "Source": 1,
         "Step": 96,
     }
     # Children are replaced, as for any content file; shared rows are kept.
