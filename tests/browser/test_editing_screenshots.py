@@ -71,7 +71,9 @@ def walk(page, site, shot):
     shot("5-history")
     page.get_by_role("button", name="Compare").click()
     changed = page.locator("table.revision-compare tbody tr")
-    expect(changed).to_have_count(1)
+    # The summary, and the guide's "last updated" date, which the edit set.
+    expect(changed).to_have_count(2)
+    expect(changed.filter(has_text="Last updated")).to_have_count(1)
     summary_row = changed.filter(has_text="Summary")
     expect(summary_row.locator("del")).to_have_text(f"- {old_summary}")
     expect(summary_row.locator("ins")).to_have_text(f"+ {NEW_SUMMARY}")
@@ -85,8 +87,9 @@ def walk(page, site, shot):
 def test_an_editor_edits_previews_and_compares_a_career(new_context, site):
     """An editor signs in, shortens a summary, saves and previews the public
     page with it, finds the edit in the history with its comment, compares the
-    two revisions (only the summary changed: the old one removed, the new one
-    added) and reaches the import page."""
+    two revisions (the summary changed, the old one removed and the new one
+    added, and so did the date it was last updated) and reaches the import
+    page."""
     context = new_context(viewport=VIEWPORT, color_scheme="light")
     walk(context.new_page(), site, lambda name, locator=None: None)
     assert CareerPath.objects.get(slug=site.career).summary == NEW_SUMMARY

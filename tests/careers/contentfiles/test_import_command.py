@@ -17,6 +17,7 @@ from careers.models import (
     EducationRequirement,
     Factor,
     FactorScore,
+    ScoreCitation,
     Skill,
     Stage,
     Step,
@@ -328,6 +329,8 @@ def test_every_imported_career_is_in_its_history(db, tmp_path, monkeypatch):
             getattr(career, name).count()
             for name in ("scores", "steps", "stages", "skills", "education")
         )
+        # A score's sources go with it.
+        rows += ScoreCitation.objects.filter(score__career=career).count()
         revisions[version.revision] = revisions.get(version.revision, 0) + rows
     names = [path.rsplit("/", 1)[1] for path in files]
     assert sorted(revision.get_comment() for revision in revisions) == sorted(
