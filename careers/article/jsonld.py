@@ -31,21 +31,26 @@ def with_origin(data, origin):
     return data
 
 
-def salary(stage):
-    """What a stage with salary data pays.
-
-    A distribution only with a median, the one statistic it can hold: it has
-    no minValue or maxValue. Otherwise an amount whose value holds the figures
-    known ("from" has only a minimum, "up to" only a maximum) and their period.
-    """
+def salaries(stage):
+    """What a stage with salary data pays: an amount whose value holds the
+    figures known ("from" has only a minimum, "up to" only a maximum) and
+    their period, and with a median a distribution too, which holds only the
+    median: schema.org gives a distribution no minValue or maxValue."""
+    amounts = [amount(stage)]
     if stage.salary_median is not None:
-        return {
-            "@type": "MonetaryAmountDistribution",
-            "name": stage.title,
-            "currency": stage.currency,
-            "duration": DURATIONS[stage.period],
-            "median": stage.salary_median,
-        }
+        amounts.append(
+            {
+                "@type": "MonetaryAmountDistribution",
+                "name": stage.title,
+                "currency": stage.currency,
+                "duration": DURATIONS[stage.period],
+                "median": stage.salary_median,
+            }
+        )
+    return amounts
+
+
+def amount(stage):
     if stage.is_single_figure:
         figures = {"value": stage.salary_min}
     else:
@@ -118,7 +123,12 @@ def credential(item):
 def occupation_jsonld(career):
     """An Occupation and a BreadcrumbList for a career loaded with for_detail(),
     with site-relative links: see with_origin()."""
-    salaries = [salary(stage) for stage in career.stages.all() if stage.has_salary]
+    paid = [
+        item
+        for stage in career.stages.all()
+        if stage.has_salary
+        for item in salaries(stage)
+    ]
     education = list(career.education.all())
     occupation = {"@type": "Occupation", "name": career.title}
     if titles := career.alternative_title_list:
@@ -150,8 +160,8 @@ def occupation_jsonld(career):
         ],
         "mainEntityOfPage": web_page(career),
     }
-    if salaries:
-        occupation["estimatedSalary"] = salaries
+    if paid:
+        occupation["estimatedSalary"] = paid
     breadcrumbs = breadcrumb_list(career_crumbs(career))
     return {"@context": "https://schema.org", "@graph": [occupation, breadcrumbs]}
 

@@ -44,16 +44,17 @@ def walk(data):
             yield from walk(value)
 
 
-def expected_salary(stage):
-    """What the database says a stage pays, in schema.org's terms."""
-    if stage.salary_median is not None:
-        return {
-            "@type": "MonetaryAmountDistribution",
-            "name": stage.title,
-            "currency": stage.currency,
-            "duration": DURATIONS[stage.period],
-            "median": stage.salary_median,
-        }
+def expected_salaries(stage):
+    """What the database says a stage pays, in schema.org's terms: its
+    figures, and its median as a distribution."""
+    distribution = {
+        "@type": "MonetaryAmountDistribution",
+        "name": stage.title,
+        "currency": stage.currency,
+        "duration": DURATIONS[stage.period],
+        "median": stage.salary_median,
+    }
+    median = [distribution] if stage.salary_median is not None else []
     figures = (
         {"value": stage.salary_min}
         if stage.salary_min == stage.salary_max
@@ -66,7 +67,7 @@ def expected_salary(stage):
             if value is not None
         }
     )
-    return {
+    amount = {
         "@type": "MonetaryAmount",
         "name": stage.title,
         "currency": stage.currency,
@@ -76,6 +77,7 @@ def expected_salary(stage):
             "unitText": UNITS[stage.period],
         },
     }
+    return [amount, *median]
 
 
 @pytest.fixture
@@ -85,18 +87,33 @@ def every_field(db):
 
 
 def test_salaries_of_every_kind(client, every_field):
-    """A median makes a distribution; a range, a single figure and an
-    open-ended one make amounts with only the figures known and their period;
-    a stage without data has none."""
+    """A range, a single figure and an open-ended one make amounts with only
+    the figures known and their period; a median adds a distribution; a stage
+    without data has none."""
     occupation = occupation_of(client, every_field)
     stages = list(every_field.stages.order_by("position"))
     assert occupation["estimatedSalary"] == [
-        expected_salary(stage) for stage in stages if stage.has_salary
+        item
+        for stage in stages
+        if stage.has_salary
+        for item in expected_salaries(stage)
     ]
-    by_name = {salary["name"]: salary for salary in occupation["estimatedSalary"]}
+    by_name = {
+        salary["name"]: salary
+        for salary in occupation["estimatedSalary"]
+        if salary["@type"] == "MonetaryAmount"
+    }
+    (median,) = [
+        salary
+        for salary in occupation["estimatedSalary"]
+        if salary["@type"] == "MonetaryAmountDistribution"
+    ]
     # Each kind the fixture holds is there (its stages are in this order).
     junior, single, lead, freelance, graduate, head = stages
-    assert by_name[junior.title]["median"] == junior.salary_median
+    assert median["name"] == junior.title
+    assert median["median"] == junior.salary_median
+    assert by_name[junior.title]["value"]["minValue"] == junior.salary_min
+    assert by_name[junior.title]["value"]["maxValue"] == junior.salary_max
     assert by_name[single.title]["value"]["value"] == single.salary_min
     assert by_name[lead.title]["value"].keys() == {"@type", "minValue", "unitText"}
     assert by_name[freelance.title]["value"]["unitText"] == "HOUR"
@@ -130,9 +147,12 @@ def test_pay_periods_come_from_the_stage_or_its_source(client, db):
         "MONTH",
         "HOUR",
     ]
-    assert salaries[3]["duration"] == "P1M"
+    assert salaries[3]["value"]["unitText"] == "MONTH"
+    assert salaries[4]["duration"] == "P1M"
     loaded = CareerPath.objects.for_detail().get(pk=career.pk)
-    assert salaries == [expected_salary(stage) for stage in loaded.stages.all()]
+    assert salaries == [
+        item for stage in loaded.stages.all() for item in expected_salaries(stage)
+    ]
 
 
 def test_occupation_location_is_each_country_once(client, db):
@@ -218,7 +238,10 @@ def test_mlops_without_the_new_facts(client, mlops):
     }
     stages = career.stages.order_by("position")
     assert occupation["estimatedSalary"] == [
-        expected_salary(stage) for stage in stages if stage.has_salary
+        item
+        for stage in stages
+        if stage.has_salary
+        for item in expected_salaries(stage)
     ]
 
 
