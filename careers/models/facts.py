@@ -100,6 +100,17 @@ class CareerFacts(models.Model):
     class Meta:
         abstract = True
         constraints = [
+            # As the other choices (status, kind, pay period), in the database.
+            models.CheckConstraint(
+                condition=Q(work_experience="")
+                | Q(work_experience__in=WorkExperience.values),
+                name="careerpath_work_experience_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_the_job_training="")
+                | Q(on_the_job_training__in=OnTheJobTraining.values),
+                name="careerpath_on_the_job_training_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(employment__isnull=True) | Q(employment_year__isnull=False),
                 name="careerpath_employment_year",

@@ -591,3 +591,18 @@ def test_existing_duplicate_titles_are_retitled_by_the_migration():
     assert titles[second.pk] == "data engineer (de-2)"
     assert titles[sample.pk] == "Data Engineer"
     assert set(CareerPath.objects.values_list("rendered_version", flat=True)) != {""}
+
+
+def test_quick_fact_choices_are_checked_by_the_database():
+    """Work experience and on-the-job training hold one of their choices or
+    nothing, however they are written."""
+    career = factories.career()
+    for field in ("work_experience", "on_the_job_training"):
+        assert refused(
+            lambda f=field: CareerPath.objects.filter(pk=career.pk).update(
+                **{f: "lots"}
+            )
+        )
+    CareerPath.objects.filter(pk=career.pk).update(
+        work_experience="none", on_the_job_training="internship"
+    )
