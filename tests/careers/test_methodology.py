@@ -1,22 +1,16 @@
 """/how-we-score/: the scale, the overall score, and what each factor's
 scores mean; every score on a career page links to its factor there."""
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import lxml.html  # (installed with extruct, which reads the structured data)
 import pytest
 
 from careers.models import Factor
 from tests import factories
+from tests.validators import html_errors, needs_vnu
 
 pytestmark = pytest.mark.django_db
 
 URL = "/how-we-score/"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def page(client, url=URL):
@@ -133,35 +127,14 @@ def test_the_footer_links_here_and_the_sitemap_lists_it(client):
     assert f"<loc>http://testserver{URL}</loc>" in client.get("/sitemap.xml").text
 
 
-def vnu_jar():
-    """The Nu Html Checker's jar: VNU_JAR, or the npm package vnu-jar in the
-    repository; None without it or without Java."""
-    jar = os.environ.get("VNU_JAR") or REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
-    if not shutil.which("java") or not Path(jar).is_file():
-        return None
-    return Path(jar)
-
-
-# CI installs it (npm ci) and must run it; elsewhere it is optional.
-@pytest.mark.skipif(
-    vnu_jar() is None and os.environ.get("CI") != "true",
-    reason="no Nu Html Checker: `npm ci`, or set VNU_JAR",
-)
+@needs_vnu
 def test_the_pages_are_valid_html(client, tmp_path):
     """The methodology page and the every-field career page, whose facts,
     evidence, estimates and salary chart are all shown, pass the Nu Html
     Checker."""
     career = factories.every_field_career()
-    files = []
-    for name, url in [("methodology", URL), ("career", career.get_absolute_url())]:
-        files.append(tmp_path / f"{name}.html")
-        files[-1].write_bytes(client.get(url).content)
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu_jar()), "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    messages = json.loads(checked.stderr)["messages"]
-    assert messages == []
+    pages = {
+        name: client.get(url).content
+        for name, url in [("methodology", URL), ("career", career.get_absolute_url())]
+    }
+    assert html_errors(pages, tmp_path) == []
