@@ -6,6 +6,7 @@ from pathlib import Path
 from django.apps import apps
 from django.db.models import Max
 
+from careers import changes
 from careers.models import (
     CareerPath,
     CareerSkill,
@@ -110,21 +111,23 @@ def education(career, position, **fields):
 
 
 def full_career(size=1, **fields):
-    """A career with `size` of every kind of child."""
-    path = career(**fields)
-    shared = source()
-    for position in range(1, size + 1):
-        score(path, score=(position % 10) + 1)
-        step(path, position)
-        stage(
-            path,
-            position,
-            salary_min=1000 * position,
-            salary_max=2000 * position,
-            source=shared,
-        )
-        career_skill(path, position)
-        education(path, position)
+    """A career with `size` of every kind of child, refreshed once (as an
+    import does) rather than after each of its rows."""
+    with changes.deferred():
+        path = career(**fields)
+        shared = source()
+        for position in range(1, size + 1):
+            score(path, score=(position % 10) + 1)
+            step(path, position)
+            stage(
+                path,
+                position,
+                salary_min=1000 * position,
+                salary_max=2000 * position,
+                source=shared,
+            )
+            career_skill(path, position)
+            education(path, position)
     return path
 
 
