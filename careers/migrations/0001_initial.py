@@ -7,616 +7,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Category",
+            name='Category',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(max_length=100, unique=True, verbose_name="name"),
-                ),
-                (
-                    "slug",
-                    models.SlugField(max_length=100, unique=True, verbose_name="slug"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
             ],
             options={
-                "verbose_name": "category",
-                "verbose_name_plural": "categories",
-                "ordering": ["name"],
+                'verbose_name': 'category',
+                'verbose_name_plural': 'categories',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Factor",
+            name='Factor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(max_length=100, unique=True, verbose_name="name"),
-                ),
-                (
-                    "slug",
-                    models.SlugField(max_length=100, unique=True, verbose_name="slug"),
-                ),
-                (
-                    "position",
-                    models.PositiveIntegerField(
-                        help_text="Factors are listed in this order on every career page.",
-                        unique=True,
-                        verbose_name="position",
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="What this factor measures, for visitors and editors.",
-                        verbose_name="description",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('position', models.PositiveIntegerField(help_text='Factors are listed in this order on every career page.', unique=True, verbose_name='position')),
+                ('description', models.TextField(blank=True, help_text='What this factor measures, for visitors and editors.', verbose_name='description')),
             ],
             options={
-                "verbose_name": "factor",
-                "verbose_name_plural": "factors",
-                "ordering": ["position"],
+                'verbose_name': 'factor',
+                'verbose_name_plural': 'factors',
+                'ordering': ['position'],
             },
         ),
         migrations.CreateModel(
-            name="SalarySource",
+            name='SalarySource',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="E.g. Talent.com", max_length=100, verbose_name="name"
-                    ),
-                ),
-                ("url", models.URLField(blank=True, verbose_name="URL")),
-                (
-                    "retrieved_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="When the figures were read from the source.",
-                        null=True,
-                        verbose_name="date retrieved",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='E.g. Talent.com', max_length=100, verbose_name='name')),
+                ('url', models.URLField(blank=True, verbose_name='URL')),
+                ('retrieved_on', models.DateField(blank=True, help_text='When the figures were read from the source.', null=True, verbose_name='date retrieved')),
             ],
             options={
-                "verbose_name": "salary source",
-                "verbose_name_plural": "salary sources",
-                "ordering": ["name", "-retrieved_on"],
+                'verbose_name': 'salary source',
+                'verbose_name_plural': 'salary sources',
+                'ordering': ['name', '-retrieved_on'],
             },
         ),
         migrations.CreateModel(
-            name="Skill",
+            name='Skill',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(max_length=100, unique=True, verbose_name="name"),
-                ),
-                (
-                    "slug",
-                    models.SlugField(max_length=100, unique=True, verbose_name="slug"),
-                ),
-                (
-                    "description",
-                    models.TextField(blank=True, verbose_name="description"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
             ],
             options={
-                "verbose_name": "skill",
-                "verbose_name_plural": "skills",
-                "ordering": ["name"],
+                'verbose_name': 'skill',
+                'verbose_name_plural': 'skills',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="CareerPath",
+            name='CareerPath',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="The role, e.g. “MLOps Engineer”.",
-                        max_length=150,
-                        verbose_name="title",
-                    ),
-                ),
-                (
-                    "article",
-                    models.CharField(
-                        choices=[("a", "a"), ("an", "an")],
-                        default="a",
-                        help_text="The article used before the title in headings: “Steps to become an MLOps Engineer”.",
-                        max_length=2,
-                        verbose_name="article",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(max_length=150, unique=True, verbose_name="slug"),
-                ),
-                (
-                    "summary",
-                    models.CharField(
-                        help_text="One or two sentences for listings and search results.",
-                        max_length=300,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "intro",
-                    models.TextField(
-                        help_text="What the role is. Separate paragraphs with a blank line.",
-                        verbose_name="introduction",
-                    ),
-                ),
-                ("why_choose", models.TextField(verbose_name="why choose this career")),
-                (
-                    "good_career_intro",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown above the factor scores.",
-                        verbose_name="“is it a good career?” introduction",
-                    ),
-                ),
-                (
-                    "good_career_summary",
-                    models.TextField(
-                        help_text="The “In summary…” paragraph below the factor scores.",
-                        verbose_name="“is it a good career?” summary",
-                    ),
-                ),
-                (
-                    "steps_intro",
-                    models.TextField(blank=True, verbose_name="steps introduction"),
-                ),
-                (
-                    "steps_outro",
-                    models.TextField(blank=True, verbose_name="steps closing note"),
-                ),
-                (
-                    "progression_intro",
-                    models.TextField(
-                        blank=True, verbose_name="progression introduction"
-                    ),
-                ),
-                (
-                    "progression_outro",
-                    models.TextField(
-                        blank=True, verbose_name="progression closing note"
-                    ),
-                ),
-                (
-                    "skills_intro",
-                    models.TextField(blank=True, verbose_name="skills introduction"),
-                ),
-                (
-                    "education_intro",
-                    models.TextField(blank=True, verbose_name="education introduction"),
-                ),
-                (
-                    "education_outro",
-                    models.TextField(blank=True, verbose_name="education closing note"),
-                ),
-                ("outlook", models.TextField(verbose_name="future outlook")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        default="draft",
-                        help_text="Drafts are visible to staff only.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created",
-                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
-                ),
-                (
-                    "updated",
-                    models.DateTimeField(auto_now=True, verbose_name="updated"),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="careers",
-                        to="careers.category",
-                        verbose_name="category",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(help_text='The role, e.g. “MLOps Engineer”.', max_length=150, verbose_name='title')),
+                ('article', models.CharField(choices=[('a', 'a'), ('an', 'an')], default='a', help_text='The article used before the title in headings: “Steps to become an MLOps Engineer”.', max_length=2, verbose_name='article')),
+                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='slug')),
+                ('summary', models.CharField(help_text='One or two sentences for listings and search results.', max_length=300, verbose_name='summary')),
+                ('intro', models.TextField(help_text='What the role is. Separate paragraphs with a blank line.', verbose_name='introduction')),
+                ('why_choose', models.TextField(verbose_name='why choose this career')),
+                ('good_career_intro', models.TextField(blank=True, help_text='Shown above the factor scores.', verbose_name='“is it a good career?” introduction')),
+                ('good_career_summary', models.TextField(help_text='The “In summary…” paragraph below the factor scores.', verbose_name='“is it a good career?” summary')),
+                ('steps_intro', models.TextField(blank=True, verbose_name='steps introduction')),
+                ('steps_outro', models.TextField(blank=True, verbose_name='steps closing note')),
+                ('progression_intro', models.TextField(blank=True, verbose_name='progression introduction')),
+                ('progression_outro', models.TextField(blank=True, verbose_name='progression closing note')),
+                ('skills_intro', models.TextField(blank=True, verbose_name='skills introduction')),
+                ('education_intro', models.TextField(blank=True, verbose_name='education introduction')),
+                ('education_outro', models.TextField(blank=True, verbose_name='education closing note')),
+                ('outlook', models.TextField(verbose_name='future outlook')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='Drafts are visible to staff only.', max_length=20, verbose_name='status')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='careers', to='careers.category', verbose_name='category')),
             ],
             options={
-                "verbose_name": "career path",
-                "verbose_name_plural": "career paths",
-                "ordering": ["title"],
+                'verbose_name': 'career path',
+                'verbose_name_plural': 'career paths',
+                'ordering': ['title'],
             },
         ),
         migrations.CreateModel(
-            name="EducationRequirement",
+            name='EducationRequirement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("degree", "Degree"),
-                            ("certification", "Certification"),
-                            ("course", "Course"),
-                            ("other", "Other"),
-                        ],
-                        default="degree",
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "career",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="education",
-                        to="careers.careerpath",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('kind', models.CharField(choices=[('degree', 'Degree'), ('certification', 'Certification'), ('course', 'Course'), ('other', 'Other')], default='degree', max_length=20, verbose_name='kind')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('text', models.TextField(verbose_name='text')),
+                ('career', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education', to='careers.careerpath')),
             ],
             options={
-                "verbose_name": "education requirement",
-                "verbose_name_plural": "education",
-                "ordering": ["career", "position"],
-                "abstract": False,
+                'verbose_name': 'education requirement',
+                'verbose_name_plural': 'education',
+                'ordering': ['career', 'position'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="FactorScore",
+            name='FactorScore',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "score",
-                    models.SmallIntegerField(
-                        help_text="From 1 (poor) to 10 (excellent).",
-                        validators=[careers.models.validate_score],
-                        verbose_name="score",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.TextField(
-                        help_text="Why this score.", verbose_name="reason"
-                    ),
-                ),
-                (
-                    "career",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scores",
-                        to="careers.careerpath",
-                    ),
-                ),
-                (
-                    "factor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="scores",
-                        to="careers.factor",
-                        verbose_name="factor",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('score', models.SmallIntegerField(help_text='From 1 (poor) to 10 (excellent).', validators=[careers.models.validate_score], verbose_name='score')),
+                ('reason', models.TextField(help_text='Why this score.', verbose_name='reason')),
+                ('career', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='careers.careerpath')),
+                ('factor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='careers.factor', verbose_name='factor')),
             ],
             options={
-                "verbose_name": "factor score",
-                "verbose_name_plural": "factor scores",
-                "ordering": ["career", "factor__position"],
+                'verbose_name': 'factor score',
+                'verbose_name_plural': 'factor scores',
+                'ordering': ['career', 'factor__position'],
             },
         ),
         migrations.CreateModel(
-            name="CareerSkill",
+            name='CareerSkill',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                (
-                    "title",
-                    models.CharField(
-                        blank=True,
-                        help_text="How this career words the skill, e.g. “Expertise in Machine Learning Theory”. Empty: the skill's name.",
-                        max_length=200,
-                        verbose_name="heading",
-                    ),
-                ),
-                ("description", models.TextField(verbose_name="description")),
-                (
-                    "career",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="skills",
-                        to="careers.careerpath",
-                    ),
-                ),
-                (
-                    "skill",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="careers",
-                        to="careers.skill",
-                        verbose_name="skill",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('title', models.CharField(blank=True, help_text="How this career words the skill, e.g. “Expertise in Machine Learning Theory”. Empty: the skill's name.", max_length=200, verbose_name='heading')),
+                ('description', models.TextField(verbose_name='description')),
+                ('career', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills', to='careers.careerpath')),
+                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='careers', to='careers.skill', verbose_name='skill')),
             ],
             options={
-                "verbose_name": "essential skill",
-                "verbose_name_plural": "essential skills",
-                "ordering": ["career", "position"],
-                "abstract": False,
+                'verbose_name': 'essential skill',
+                'verbose_name_plural': 'essential skills',
+                'ordering': ['career', 'position'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Stage",
+            name='Stage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("description", models.TextField(verbose_name="description")),
-                (
-                    "salary_min",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="Yearly, in whole units. Leave both empty if no data is available.",
-                        null=True,
-                        verbose_name="salary minimum",
-                    ),
-                ),
-                (
-                    "salary_max",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="Equal to the minimum for a single figure.",
-                        null=True,
-                        verbose_name="salary maximum",
-                    ),
-                ),
-                (
-                    "currency",
-                    models.CharField(
-                        default="USD",
-                        help_text="ISO 4217 code.",
-                        max_length=3,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Z]{3}\\Z",
-                                "Enter a three-letter ISO 4217 currency code in capitals, such as USD.",
-                                code="currency",
-                            )
-                        ],
-                        verbose_name="currency",
-                    ),
-                ),
-                (
-                    "career",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stages",
-                        to="careers.careerpath",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="stages",
-                        to="careers.salarysource",
-                        verbose_name="salary source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('description', models.TextField(verbose_name='description')),
+                ('salary_min', models.PositiveIntegerField(blank=True, help_text='Yearly, in whole units. Leave both empty if no data is available.', null=True, verbose_name='salary minimum')),
+                ('salary_max', models.PositiveIntegerField(blank=True, help_text='Equal to the minimum for a single figure.', null=True, verbose_name='salary maximum')),
+                ('currency', models.CharField(default='USD', help_text='ISO 4217 code.', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}\\Z', 'Enter a three-letter ISO 4217 currency code in capitals, such as USD.', code='currency')], verbose_name='currency')),
+                ('career', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='careers.careerpath')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stages', to='careers.salarysource', verbose_name='salary source')),
             ],
             options={
-                "verbose_name": "career stage",
-                "verbose_name_plural": "career progression",
-                "ordering": ["career", "position"],
-                "abstract": False,
+                'verbose_name': 'career stage',
+                'verbose_name_plural': 'career progression',
+                'ordering': ['career', 'position'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Step",
+            name='Step',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "career",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="steps",
-                        to="careers.careerpath",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('text', models.TextField(verbose_name='text')),
+                ('career', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='careers.careerpath')),
             ],
             options={
-                "verbose_name": "step",
-                "verbose_name_plural": "steps to become",
-                "ordering": ["career", "position"],
-                "abstract": False,
+                'verbose_name': 'step',
+                'verbose_name_plural': 'steps to become',
+                'ordering': ['career', 'position'],
+                'abstract': False,
             },
         ),
         migrations.AddConstraint(
-            model_name="careerpath",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["draft", "published"])),
-                name="careerpath_status_valid",
-            ),
+            model_name='careerpath',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published'])), name='careerpath_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="educationrequirement",
-            constraint=models.UniqueConstraint(
-                fields=("career", "position"),
-                name="careers_educationrequirement_unique_position",
-                violation_error_message="Each position may be used only once.",
-            ),
+            model_name='educationrequirement',
+            constraint=models.UniqueConstraint(fields=('career', 'position'), name='careers_educationrequirement_unique_position', violation_error_message='Each position may be used only once.'),
         ),
         migrations.AddConstraint(
-            model_name="educationrequirement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("kind__in", ["degree", "certification", "course", "other"])
-                ),
-                name="careers_educationrequirement_kind_valid",
-            ),
+            model_name='educationrequirement',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['degree', 'certification', 'course', 'other'])), name='careers_educationrequirement_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="factorscore",
-            constraint=models.UniqueConstraint(
-                fields=("career", "factor"),
-                name="careers_factorscore_unique_factor",
-                violation_error_message="This factor is already scored.",
-            ),
+            model_name='factorscore',
+            constraint=models.UniqueConstraint(fields=('career', 'factor'), name='careers_factorscore_unique_factor', violation_error_message='This factor is already scored.'),
         ),
         migrations.AddConstraint(
-            model_name="factorscore",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 1), ("score__lte", 10)),
-                name="careers_factorscore_score_range",
-            ),
+            model_name='factorscore',
+            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 10)), name='careers_factorscore_score_range'),
         ),
         migrations.AddConstraint(
-            model_name="careerskill",
-            constraint=models.UniqueConstraint(
-                fields=("career", "position"),
-                name="careers_careerskill_unique_position",
-                violation_error_message="Each position may be used only once.",
-            ),
+            model_name='careerskill',
+            constraint=models.UniqueConstraint(fields=('career', 'position'), name='careers_careerskill_unique_position', violation_error_message='Each position may be used only once.'),
         ),
         migrations.AddConstraint(
-            model_name="careerskill",
-            constraint=models.UniqueConstraint(
-                fields=("career", "skill"),
-                name="careers_careerskill_unique_skill",
-                violation_error_message="This skill is already listed.",
-            ),
+            model_name='careerskill',
+            constraint=models.UniqueConstraint(fields=('career', 'skill'), name='careers_careerskill_unique_skill', violation_error_message='This skill is already listed.'),
         ),
         migrations.AddConstraint(
-            model_name="stage",
-            constraint=models.UniqueConstraint(
-                fields=("career", "position"),
-                name="careers_stage_unique_position",
-                violation_error_message="Each position may be used only once.",
-            ),
+            model_name='stage',
+            constraint=models.UniqueConstraint(fields=('career', 'position'), name='careers_stage_unique_position', violation_error_message='Each position may be used only once.'),
         ),
         migrations.AddConstraint(
-            model_name="stage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("salary_max__isnull", True), ("salary_min__isnull", True)
-                    ),
-                    models.Q(
-                        ("salary_max__isnull", False),
-                        ("salary_min__isnull", False),
-                        ("salary_min__lte", models.F("salary_max")),
-                    ),
-                    _connector="OR",
-                ),
-                name="careers_stage_salary_range",
-                violation_error_message="Give both salary figures, with the minimum not above the maximum, or neither.",
-            ),
+            model_name='stage',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('salary_max__isnull', True), ('salary_min__isnull', True)), models.Q(('salary_max__isnull', False), ('salary_min__isnull', False), ('salary_min__lte', models.F('salary_max'))), _connector='OR'), name='careers_stage_salary_range', violation_error_message='Give both salary figures, with the minimum not above the maximum, or neither.'),
         ),
         migrations.AddConstraint(
-            model_name="step",
-            constraint=models.UniqueConstraint(
-                fields=("career", "position"),
-                name="careers_step_unique_position",
-                violation_error_message="Each position may be used only once.",
-            ),
+            model_name='step',
+            constraint=models.UniqueConstraint(fields=('career', 'position'), name='careers_step_unique_position', violation_error_message='Each position may be used only once.'),
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0001_initial"),
+        ('careers', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="careerpath",
-            name="is_sample",
-            field=models.BooleanField(
-                default=False,
-                help_text="Generated demonstration content; its page says so plainly. Never set for a real guide.",
-                verbose_name="sample content",
-            ),
+            model_name='careerpath',
+            name='is_sample',
+            field=models.BooleanField(default=False, help_text='Generated demonstration content; its page says so plainly. Never set for a real guide.', verbose_name='sample content'),
         ),
     ]

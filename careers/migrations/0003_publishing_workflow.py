@@ -4,68 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0002_careerpath_is_sample"),
+        ('careers', '0002_careerpath_is_sample'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="careerpath",
-            options={
-                "ordering": ["title"],
-                "permissions": [
-                    ("publish_careerpath", "Can publish and unpublish career paths")
-                ],
-                "verbose_name": "career path",
-                "verbose_name_plural": "career paths",
-            },
+            name='careerpath',
+            options={'ordering': ['title'], 'permissions': [('publish_careerpath', 'Can publish and unpublish career paths')], 'verbose_name': 'career path', 'verbose_name_plural': 'career paths'},
         ),
         migrations.RemoveConstraint(
-            model_name="careerpath",
-            name="careerpath_status_valid",
+            model_name='careerpath',
+            name='careerpath_status_valid',
         ),
         migrations.AddField(
-            model_name="careerpath",
-            name="last_reviewed",
-            field=models.DateField(
-                blank=True,
-                help_text="When an editor last checked every fact and figure.",
-                null=True,
-                verbose_name="last reviewed",
-            ),
+            model_name='careerpath',
+            name='last_reviewed',
+            field=models.DateField(blank=True, help_text='When an editor last checked every fact and figure.', null=True, verbose_name='last reviewed'),
         ),
         migrations.AddField(
-            model_name="careerpath",
-            name="publish_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="A published career with a future time here goes live by itself at that moment. Empty: live as soon as it is published.",
-                null=True,
-                verbose_name="publish at",
-            ),
+            model_name='careerpath',
+            name='publish_at',
+            field=models.DateTimeField(blank=True, help_text='A published career with a future time here goes live by itself at that moment. Empty: live as soon as it is published.', null=True, verbose_name='publish at'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("draft", "Draft"),
-                    ("published", "Published"),
-                    ("unpublished", "Unpublished"),
-                ],
-                default="draft",
-                help_text="Only published careers are shown to visitors; drafts and unpublished careers are visible to staff only. Publishers change this.",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='careerpath',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('unpublished', 'Unpublished')], default='draft', help_text='Only published careers are shown to visitors; drafts and unpublished careers are visible to staff only. Publishers change this.', max_length=20, verbose_name='status'),
         ),
         migrations.AddConstraint(
-            model_name="careerpath",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["draft", "published", "unpublished"])
-                ),
-                name="careerpath_status_valid",
-            ),
+            model_name='careerpath',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'unpublished'])), name='careerpath_status_valid'),
         ),
     ]

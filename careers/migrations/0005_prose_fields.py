@@ -5,134 +5,105 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0004_editor_and_publisher_roles"),
+        ('careers', '0004_editor_and_publisher_roles'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="careerpath",
-            name="education_intro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="education introduction"
-            ),
+            model_name='careerpath',
+            name='education_intro',
+            field=careers.models.ProseField(blank=True, verbose_name='education introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="education_outro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="education closing note"
-            ),
+            model_name='careerpath',
+            name='education_outro',
+            field=careers.models.ProseField(blank=True, verbose_name='education closing note'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="good_career_intro",
-            field=careers.models.ProseField(
-                blank=True,
-                help_text="Shown above the factor scores.",
-                verbose_name="“is it a good career?” introduction",
-            ),
+            model_name='careerpath',
+            name='good_career_intro',
+            field=careers.models.ProseField(blank=True, help_text='Shown above the factor scores.', verbose_name='“is it a good career?” introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="good_career_summary",
-            field=careers.models.ProseField(
-                help_text="The “In summary…” paragraph below the factor scores.",
-                verbose_name="“is it a good career?” summary",
-            ),
+            model_name='careerpath',
+            name='good_career_summary',
+            field=careers.models.ProseField(help_text='The “In summary…” paragraph below the factor scores.', verbose_name='“is it a good career?” summary'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="intro",
-            field=careers.models.ProseField(
-                help_text="What the role is. Separate paragraphs with a blank line.",
-                verbose_name="introduction",
-            ),
+            model_name='careerpath',
+            name='intro',
+            field=careers.models.ProseField(help_text='What the role is. Separate paragraphs with a blank line.', verbose_name='introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="outlook",
-            field=careers.models.ProseField(verbose_name="future outlook"),
+            model_name='careerpath',
+            name='outlook',
+            field=careers.models.ProseField(verbose_name='future outlook'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="progression_intro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="progression introduction"
-            ),
+            model_name='careerpath',
+            name='progression_intro',
+            field=careers.models.ProseField(blank=True, verbose_name='progression introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="progression_outro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="progression closing note"
-            ),
+            model_name='careerpath',
+            name='progression_outro',
+            field=careers.models.ProseField(blank=True, verbose_name='progression closing note'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="skills_intro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="skills introduction"
-            ),
+            model_name='careerpath',
+            name='skills_intro',
+            field=careers.models.ProseField(blank=True, verbose_name='skills introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="steps_intro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="steps introduction"
-            ),
+            model_name='careerpath',
+            name='steps_intro',
+            field=careers.models.ProseField(blank=True, verbose_name='steps introduction'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="steps_outro",
-            field=careers.models.ProseField(
-                blank=True, verbose_name="steps closing note"
-            ),
+            model_name='careerpath',
+            name='steps_outro',
+            field=careers.models.ProseField(blank=True, verbose_name='steps closing note'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="why_choose",
-            field=careers.models.ProseField(verbose_name="why choose this career"),
+            model_name='careerpath',
+            name='why_choose',
+            field=careers.models.ProseField(verbose_name='why choose this career'),
         ),
         migrations.AlterField(
-            model_name="careerskill",
-            name="description",
-            field=careers.models.ProseField(verbose_name="description"),
+            model_name='careerskill',
+            name='description',
+            field=careers.models.ProseField(verbose_name='description'),
         ),
         migrations.AlterField(
-            model_name="educationrequirement",
-            name="text",
-            field=careers.models.ProseField(verbose_name="text"),
+            model_name='educationrequirement',
+            name='text',
+            field=careers.models.ProseField(verbose_name='text'),
         ),
         migrations.AlterField(
-            model_name="factor",
-            name="description",
-            field=careers.models.ProseField(
-                blank=True,
-                help_text="What this factor measures, for visitors and editors.",
-                verbose_name="description",
-            ),
+            model_name='factor',
+            name='description',
+            field=careers.models.ProseField(blank=True, help_text='What this factor measures, for visitors and editors.', verbose_name='description'),
         ),
         migrations.AlterField(
-            model_name="factorscore",
-            name="reason",
-            field=careers.models.ProseField(
-                help_text="Why this score.", verbose_name="reason"
-            ),
+            model_name='factorscore',
+            name='reason',
+            field=careers.models.ProseField(help_text='Why this score.', verbose_name='reason'),
         ),
         migrations.AlterField(
-            model_name="skill",
-            name="description",
-            field=careers.models.ProseField(blank=True, verbose_name="description"),
+            model_name='skill',
+            name='description',
+            field=careers.models.ProseField(blank=True, verbose_name='description'),
         ),
         migrations.AlterField(
-            model_name="stage",
-            name="description",
-            field=careers.models.ProseField(verbose_name="description"),
+            model_name='stage',
+            name='description',
+            field=careers.models.ProseField(verbose_name='description'),
         ),
         migrations.AlterField(
-            model_name="step",
-            name="text",
-            field=careers.models.ProseField(verbose_name="text"),
+            model_name='step',
+            name='text',
+            field=careers.models.ProseField(verbose_name='text'),
         ),
     ]

@@ -57,31 +57,27 @@ UPDATE careers_careerpath AS career SET search_document =
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0005_prose_fields"),
+        ('careers', '0005_prose_fields'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="careerpath",
-            name="search_document",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False,
-                help_text="The career's texts and its children's, weighted for full-text search; kept current by careers.search. PostgreSQL only.",
-                null=True,
-                verbose_name="search document",
-            ),
+            model_name='careerpath',
+            name='search_document',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, help_text="The career's texts and its children's, weighted for full-text search; kept current by careers.search. PostgreSQL only.", null=True, verbose_name='search document'),
         ),
         TrigramExtension(),
         PostgreSQL(FILL_DOCUMENTS, migrations.RunSQL.noop),
         PostgreSQL(
-            "CREATE INDEX careers_careerpath_search_gin ON careers_careerpath "
-            "USING gin (search_document)",
-            "DROP INDEX careers_careerpath_search_gin",
+            'CREATE INDEX careers_careerpath_search_gin ON careers_careerpath '
+            'USING gin (search_document)',
+            'DROP INDEX careers_careerpath_search_gin',
         ),
         PostgreSQL(
-            "CREATE INDEX careers_careerpath_title_trgm ON careers_careerpath "
-            "USING gin (title gin_trgm_ops)",
-            "DROP INDEX careers_careerpath_title_trgm",
+            'CREATE INDEX careers_careerpath_title_trgm ON careers_careerpath '
+            'USING gin (title gin_trgm_ops)',
+            'DROP INDEX careers_careerpath_title_trgm',
         ),
     ]

@@ -4,34 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0006_search"),
+        ('careers', '0006_search'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="careerpath",
-            name="rendered_article",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="rendered article"
-            ),
+            model_name='careerpath',
+            name='rendered_article',
+            field=models.TextField(blank=True, editable=False, verbose_name='rendered article'),
         ),
         migrations.AddField(
-            model_name="careerpath",
-            name="rendered_data",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="rendered structured data"
-            ),
+            model_name='careerpath',
+            name='rendered_data',
+            field=models.TextField(blank=True, editable=False, verbose_name='rendered structured data'),
         ),
         migrations.AddField(
-            model_name="careerpath",
-            name="rendered_version",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                help_text="The renderer version of rendered_article, or a stale marker after a change: it is then rendered again on the next visit.",
-                max_length=40,
-                verbose_name="rendered with",
-            ),
+            model_name='careerpath',
+            name='rendered_version',
+            field=models.CharField(blank=True, editable=False, help_text='The renderer version of rendered_article, or a stale marker after a change: it is then rendered again on the next visit.', max_length=40, verbose_name='rendered with'),
         ),
     ]

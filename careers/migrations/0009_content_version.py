@@ -5,32 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0008_derived_figures"),
+        ('careers', '0008_derived_figures'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ContentChange",
+            name='ContentChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="at"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
             ],
             options={
-                "verbose_name": "content change",
+                'verbose_name': 'content change',
             },
         ),
     ]

@@ -32,86 +32,66 @@ def retitle_duplicates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0009_content_version"),
+        ('careers', '0009_content_version'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="careerpath",
-            name="summary",
-            field=careers.fields.PlainCharField(
-                help_text="One or two sentences for listings and search results.",
-                max_length=300,
-                verbose_name="summary",
-            ),
+            model_name='careerpath',
+            name='summary',
+            field=careers.fields.PlainCharField(help_text='One or two sentences for listings and search results.', max_length=300, verbose_name='summary'),
         ),
         migrations.AlterField(
-            model_name="careerpath",
-            name="title",
-            field=careers.fields.PlainCharField(
-                help_text="The role, e.g. “MLOps Engineer”.",
-                max_length=150,
-                verbose_name="title",
-            ),
+            model_name='careerpath',
+            name='title',
+            field=careers.fields.PlainCharField(help_text='The role, e.g. “MLOps Engineer”.', max_length=150, verbose_name='title'),
         ),
         migrations.AlterField(
-            model_name="careerskill",
-            name="title",
-            field=careers.fields.PlainCharField(
-                blank=True,
-                help_text="How this career words the skill, e.g. “Expertise in Machine Learning Theory”. Empty: the skill's name.",
-                max_length=200,
-                verbose_name="heading",
-            ),
+            model_name='careerskill',
+            name='title',
+            field=careers.fields.PlainCharField(blank=True, help_text="How this career words the skill, e.g. “Expertise in Machine Learning Theory”. Empty: the skill's name.", max_length=200, verbose_name='heading'),
         ),
         migrations.AlterField(
-            model_name="category",
-            name="name",
-            field=careers.fields.PlainCharField(
-                max_length=100, unique=True, verbose_name="name"
-            ),
+            model_name='category',
+            name='name',
+            field=careers.fields.PlainCharField(max_length=100, unique=True, verbose_name='name'),
         ),
         migrations.AlterField(
-            model_name="educationrequirement",
-            name="title",
-            field=careers.fields.PlainCharField(max_length=200, verbose_name="title"),
+            model_name='educationrequirement',
+            name='title',
+            field=careers.fields.PlainCharField(max_length=200, verbose_name='title'),
         ),
         migrations.AlterField(
-            model_name="factor",
-            name="name",
-            field=careers.fields.PlainCharField(
-                max_length=100, unique=True, verbose_name="name"
-            ),
+            model_name='factor',
+            name='name',
+            field=careers.fields.PlainCharField(max_length=100, unique=True, verbose_name='name'),
         ),
         migrations.AlterField(
-            model_name="salarysource",
-            name="name",
-            field=careers.fields.PlainCharField(
-                help_text="E.g. Talent.com", max_length=100, verbose_name="name"
-            ),
+            model_name='salarysource',
+            name='name',
+            field=careers.fields.PlainCharField(help_text='E.g. Talent.com', max_length=100, verbose_name='name'),
         ),
         migrations.AlterField(
-            model_name="salarysource",
-            name="url",
-            field=careers.fields.PlainURLField(blank=True, verbose_name="URL"),
+            model_name='salarysource',
+            name='url',
+            field=careers.fields.PlainURLField(blank=True, verbose_name='URL'),
         ),
         migrations.AlterField(
-            model_name="skill",
-            name="name",
-            field=careers.fields.PlainCharField(
-                max_length=100, unique=True, verbose_name="name"
-            ),
+            model_name='skill',
+            name='name',
+            field=careers.fields.PlainCharField(max_length=100, unique=True, verbose_name='name'),
         ),
         migrations.AlterField(
-            model_name="stage",
-            name="title",
-            field=careers.fields.PlainCharField(max_length=200, verbose_name="title"),
+            model_name='stage',
+            name='title',
+            field=careers.fields.PlainCharField(max_length=200, verbose_name='title'),
         ),
         migrations.AlterField(
-            model_name="step",
-            name="title",
-            field=careers.fields.PlainCharField(max_length=200, verbose_name="title"),
+            model_name='step',
+            name='title',
+            field=careers.fields.PlainCharField(max_length=200, verbose_name='title'),
         ),
         migrations.RunPython(retitle_duplicates, migrations.RunPython.noop),
     ]

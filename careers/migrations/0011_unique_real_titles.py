@@ -12,13 +12,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddConstraint(
-            model_name="careerpath",
-            constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("title"),
-                condition=models.Q(("is_sample", False)),
-                name="careerpath_unique_real_title",
-                violation_error_code="title_taken",
-                violation_error_message="Another guide already has this title.",
-            ),
+            model_name='careerpath',
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('title'), condition=models.Q(('is_sample', False)), name='careerpath_unique_real_title', violation_error_code='title_taken', violation_error_message='Another guide already has this title.'),
         ),
     ]

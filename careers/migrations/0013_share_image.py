@@ -6,46 +6,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("careers", "0012_evidence_and_context"),
+        ('careers', '0012_evidence_and_context'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ShareImage",
+            name='ShareImage',
             fields=[
-                (
-                    "career",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="share_image",
-                        serialize=False,
-                        to="careers.careerpath",
-                        verbose_name="career path",
-                    ),
-                ),
-                (
-                    "version",
-                    models.CharField(
-                        help_text="A digest of what the image shows and of the code that drew it.",
-                        max_length=16,
-                        verbose_name="version",
-                    ),
-                ),
-                ("png", models.BinaryField(verbose_name="PNG")),
-                (
-                    "created",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="When it was rendered.",
-                        verbose_name="rendered",
-                    ),
-                ),
+                ('career', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='share_image', serialize=False, to='careers.careerpath', verbose_name='career path')),
+                ('version', models.CharField(help_text='A digest of what the image shows and of the code that drew it.', max_length=16, verbose_name='version')),
+                ('png', models.BinaryField(verbose_name='PNG')),
+                ('created', models.DateTimeField(default=django.utils.timezone.now, help_text='When it was rendered.', verbose_name='rendered')),
             ],
             options={
-                "verbose_name": "share image",
-                "verbose_name_plural": "share images",
+                'verbose_name': 'share image',
+                'verbose_name_plural': 'share images',
             },
         ),
     ]
